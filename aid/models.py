@@ -1,0 +1,83 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from aid.choices import SOURCES_BY_PROGRAMME, Programme, Source, Use
+from beneficiaries.models import Person, not_in_future
+from casework.history import HistoricalRecords
+from casework.models import Record
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class FundReceipt(Record):
+    """Money raised for a programme (筹集资金)."""
+
+    programme = models.CharField(_("项目"), max_length=16, choices=Programme.choices)
+    source = models.CharField(_("资金来源"), max_length=32, choices=Source.choices)
+    received_on = models.DateField(_("到账日期"), validators=[not_in_future])
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("筹集资金")
+        verbose_name_plural = _("筹集资金")
+        ordering = ["-received_on", "ref"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fund_receipt_amount_positive")]
+
+    def clean(self):
+        if self.programme and self.source and self.source not in SOURCES_BY_PROGRAMME[self.programme]:
+            raise ValidationError({"source": _("该资金来源不适用于所选项目。")})
+
+
+class Expenditure(Record):
+    """Money spent by a programme (使用资金)."""
+
+    programme = models.CharField(_("项目"), max_length=16, choices=Programme.choices)
+    use = models.CharField(_("用途"), max_length=32, choices=Use.choices)
+    spent_on = models.DateField(_("支出日期"), validators=[not_in_future])
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("使用资金")
+        verbose_name_plural = _("使用资金")
+        ordering = ["-spent_on", "ref"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="expenditure_amount_positive")]
+
+
+class AidGrant(Record):
+    """A Golden Autumn student-aid grant (助学款) to one student."""
+
+    person = models.ForeignKey(Person, verbose_name=_("受助学生"), on_delete=models.PROTECT, related_name="aid_grants")
+    granted_on = models.DateField(_("发放日期"), validators=[not_in_future])
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("助学款")
+        verbose_name_plural = _("助学款")
+        ordering = ["-granted_on", "ref"]
+        indexes = [models.Index(fields=["person", "granted_on"])]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="aid_grant_amount_positive")]
+
+
+class WorkStudyOffer(Record):
+    """Work-study posts (勤工俭学社会实践岗位) a unit obtained from an employer."""
+
+    unit_name = models.CharField(_("联系单位"), max_length=200)
+    offered_on = models.DateField(_("提供日期"), validators=[not_in_future])
+    posts = models.PositiveIntegerField(_("岗位数"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("勤工俭学岗位")
+        verbose_name_plural = _("勤工俭学岗位")
+        ordering = ["-offered_on", "ref"]

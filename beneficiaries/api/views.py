@@ -1,0 +1,125 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from beneficiaries import services
+from beneficiaries.api import serializers
+from beneficiaries.filtersets import GraduateFilterSet, HouseholdFilterSet, PersonFilterSet, SchoolingFilterSet
+from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling
+from casework.api.base import ScopedModelViewSet, change_reason
+from casework.services import record_create, record_delete, record_update
+
+
+class PersonViewSet(ScopedModelViewSet):
+    queryset = Person.objects.select_related("organisation", "household")
+    serializer_class = serializers.PersonSerializer
+    filterset_class = PersonFilterSet
+    ordering_fields = ["id", "name", "birth_date"]
+
+    def create_record(self, *, acting_user, reason, data):
+        return services.person_register(acting_user=acting_user, reason=reason, **data)
+
+    def update_record(self, person, *, acting_user, reason, data):
+        return services.person_update(person, acting_user=acting_user, reason=reason, data=data)
+
+    def delete_record(self, person, *, acting_user, reason):
+        services.person_delete(person, acting_user=acting_user, reason=reason)
+
+
+class HouseholdViewSet(ScopedModelViewSet):
+    queryset = Household.objects.select_related("organisation").prefetch_related(
+        Prefetch("members", queryset=Person.objects.order_by("id"))
+    )
+    serializer_class = serializers.HouseholdSerializer
+    filterset_class = HouseholdFilterSet
+    ordering_fields = ["file_no", "applied_on", "filed_on"]
+
+    def create_record(self, *, acting_user, reason, data):
+        return services.household_apply(acting_user=acting_user, reason=reason, **data)
+
+    def update_record(self, household, *, acting_user, reason, data):
+        return services.household_update(household, acting_user=acting_user, reason=reason, data=data)
+
+    def delete_record(self, household, *, acting_user, reason):
+        record_delete(household, acting_user=acting_user, reason=reason)
+
+    def _step(self, request, service, default_reason):
+        params = serializers.HouseholdStepSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        household = service(
+            self.get_object(),
+            acting_user=request.user,
+            reason=change_reason(request, default_reason),
+            **params.validated_data,
+        )
+        return Response(self.get_serializer(household).data)
+
+    @extend_schema(request=serializers.HouseholdStepSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self._step(request, services.household_review, "review")
+
+    @extend_schema(request=serializers.HouseholdStepSerializer)
+    @action(detail=True, methods=["post"])
+    def notice(self, request, pk=None):
+        return self._step(request, services.household_notice, "public notice")
+
+    @extend_schema(request=serializers.HouseholdStepSerializer)
+    @action(detail=True, methods=["post"], url_path="file")
+    def file(self, request, pk=None):
+        return self._step(request, services.household_file, "filed")
+
+    @extend_schema(request=serializers.HouseholdStepSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._step(request, services.household_close, "closed")
+
+
+class AnnualReviewViewSet(ScopedModelViewSet):
+    queryset = AnnualReview.objects.select_related("household")
+    serializer_class = serializers.AnnualReviewSerializer
+    filterset_fields = ["household", "outcome"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_record(self, *, acting_user, reason, data):
+        return services.annual_review_record(
+            data["household"],
+            outcome=data["outcome"],
+            note=data.get("note", ""),
+            day=data.get("reviewed_on"),
+            acting_user=acting_user,
+            reason=reason,
+        )
+
+
+class SchoolingViewSet(ScopedModelViewSet):
+    queryset = Schooling.objects.select_related("person")
+    serializer_class = serializers.SchoolingSerializer
+    filterset_class = SchoolingFilterSet
+    ordering_fields = ["entered_on", "ref"]
+
+    def create_record(self, *, acting_user, reason, data):
+        return record_create(Schooling, acting_user=acting_user, reason=reason, data=data)
+
+    def update_record(self, schooling, *, acting_user, reason, data):
+        return record_update(schooling, acting_user=acting_user, reason=reason, data=data)
+
+    def delete_record(self, schooling, *, acting_user, reason):
+        record_delete(schooling, acting_user=acting_user, reason=reason)
+
+
+class GraduateViewSet(ScopedModelViewSet):
+    queryset = Graduate.objects.select_related("person", "organisation")
+    serializer_class = serializers.GraduateSerializer
+    filterset_class = GraduateFilterSet
+    ordering_fields = ["graduation_year", "registered_on"]
+
+    def create_record(self, *, acting_user, reason, data):
+        return services.graduate_register(acting_user=acting_user, reason=reason, **data)
+
+    def update_record(self, graduate, *, acting_user, reason, data):
+        return record_update(graduate, acting_user=acting_user, reason=reason, data=data)
+
+    def delete_record(self, graduate, *, acting_user, reason):
+        record_delete(graduate, acting_user=acting_user, reason=reason)

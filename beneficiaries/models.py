@@ -1,0 +1,294 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries import id_numbers
+from beneficiaries.choices import (
+    STAGE_GROUP_OF,
+    Gender,
+    HouseholdKind,
+    HouseholdStatus,
+    Relationship,
+    ReviewOutcome,
+    Stage,
+)
+from casework import crypto
+from casework.history import HistoricalRecords
+from casework.models import Organisation
+
+
+def not_in_future(value):
+    if value and value > timezone.localdate():
+        raise ValidationError(_("日期不能晚于今天。"), code="future")
+
+
+def on_file_q(day, prefix=""):
+    """The one definition of "on file on ``day``" (在档), usable through relations via ``prefix``."""
+    return Q(**{f"{prefix}filed_on__lte": day}) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+    )
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def on_file(self, day):
+        return self.filter(on_file_q(day))
+
+
+class Household(models.Model):
+    """A hardship household's file (困难职工档案), with its workflow dates."""
+
+    file_no = models.CharField(_("档案编号"), max_length=64, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("建档单位"), on_delete=models.PROTECT, related_name="households"
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=HouseholdKind.choices)
+    single_parent_female = models.BooleanField(_("困难单亲女职工家庭"), default=False)
+    hardship_reasons = models.JSONField(_("致困原因"), default=list, blank=True)
+    address = models.CharField(_("家庭住址"), max_length=300, blank=True)
+    applied_on = models.DateField(_("申请日期"), validators=[not_in_future])
+    reviewed_on = models.DateField(_("审核日期"), null=True, blank=True, validators=[not_in_future])
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    noticed_on = models.DateField(_("公示日期"), null=True, blank=True, validators=[not_in_future])
+    filed_on = models.DateField(_("建档日期"), null=True, blank=True, validators=[not_in_future])
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("建档人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_on = models.DateField(_("退出日期"), null=True, blank=True, validators=[not_in_future])
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理退出人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closing_reason = models.CharField(_("退出原因"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+    objects = HouseholdQuerySet.as_manager()
+
+    scope_path = "organisation__path"
+
+    class Meta:
+        verbose_name = _("困难职工档案")
+        verbose_name_plural = _("困难职工档案")
+        ordering = ["file_no"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(filed_on__isnull=True) | Q(filed_on__gte=models.F("applied_on")),
+                name="household_filed_after_applied",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(filed_on__isnull=False, closed_on__gt=models.F("filed_on")),
+                name="household_closed_after_filed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.file_no
+
+    def clean(self):
+        errors = {}
+        from beneficiaries.choices import HardshipReason
+
+        unknown = set(self.hardship_reasons or []) - set(HardshipReason.values)
+        if unknown:
+            errors["hardship_reasons"] = _("未知的致困原因：%(v)s") % {"v": "、".join(sorted(unknown))}
+        if self.reviewed_on and self.applied_on and self.reviewed_on < self.applied_on:
+            errors["reviewed_on"] = _("审核日期不能早于申请日期。")
+        if self.filed_on and self.applied_on and self.filed_on < self.applied_on:
+            errors["filed_on"] = _("建档日期不能早于申请日期。")
+        if self.closed_on and not self.filed_on:
+            errors["closed_on"] = _("未建档的档案不能退出。")
+        elif self.closed_on and self.closed_on <= self.filed_on:
+            errors["closed_on"] = _("退出日期必须晚于建档日期。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def status(self):
+        if self.closed_on:
+            return HouseholdStatus.CLOSED
+        if self.filed_on:
+            return HouseholdStatus.ON_FILE
+        if self.noticed_on:
+            return HouseholdStatus.NOTICED
+        if self.reviewed_on:
+            return HouseholdStatus.REVIEWED
+        return HouseholdStatus.APPLIED
+
+    def get_status_display(self):
+        return HouseholdStatus(self.status).label
+
+    def is_on_file(self, day):
+        return bool(self.filed_on and self.filed_on <= day and (not self.closed_on or self.closed_on > day))
+
+
+class AnnualReview(models.Model):
+    """The yearly re-check of an on-file household (跟踪核实动态情况)."""
+
+    household = models.ForeignKey(Household, verbose_name=_("档案"), on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(_("核实日期"), validators=[not_in_future])
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("核实人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(_("核实结果"), max_length=16, choices=ReviewOutcome.choices)
+    note = models.TextField(_("说明"), blank=True)
+
+    history = HistoricalRecords()
+
+    scope_path = "household__organisation__path"
+
+    class Meta:
+        verbose_name = _("年度核实")
+        verbose_name_plural = _("年度核实")
+        ordering = ["-reviewed_on"]
+
+    def __str__(self):
+        return f"{self.household} {self.reviewed_on}"
+
+
+class Person(models.Model):
+    """A real-name person, one record nationwide, keyed by the resident ID number.
+
+    The number and the phone are stored encrypted; ``id_number_digest`` (a keyed
+    hash) makes the number unique and searchable without reading it.
+    """
+
+    id_number_encrypted = models.TextField(editable=False)
+    id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    name = models.CharField(_("姓名"), max_length=64)
+    gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, editable=False)
+    birth_date = models.DateField(_("出生日期"), editable=False)
+    phone_encrypted = models.TextField(blank=True, default="", editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="persons"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("所属档案"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    relationship = models.CharField(_("与户主关系"), max_length=16, choices=Relationship.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    scope_path = "organisation__path"
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.name}（{self.id_number_masked}）"
+
+    @staticmethod
+    def digest(id_number):
+        return crypto.blind_index(id_numbers.normalise(id_number))
+
+    @property
+    def id_number(self):
+        return crypto.decrypt(self.id_number_encrypted)
+
+    @id_number.setter
+    def id_number(self, value):
+        """Set from a validated number: encrypts it and derives gender and birth date."""
+        number = id_numbers.normalise(value)
+        self.id_number_encrypted = crypto.encrypt(number)
+        self.id_number_digest = crypto.blind_index(number)
+        self.gender = id_numbers.gender(number)
+        self.birth_date = id_numbers.birth_date(number)
+
+    @property
+    def id_number_masked(self):
+        return id_numbers.mask(self.id_number)
+
+    @property
+    def phone(self):
+        return crypto.decrypt(self.phone_encrypted)
+
+    @phone.setter
+    def phone(self, value):
+        self.phone_encrypted = crypto.encrypt((value or "").strip())
+
+    def clean(self):
+        if self.household_id and not self.relationship:
+            raise ValidationError({"relationship": _("加入档案时必须填写与户主关系。")})
+        if not self.household_id and self.relationship:
+            raise ValidationError({"relationship": _("未加入档案的人员不填写与户主关系。")})
+
+
+class Schooling(models.Model):
+    """A school entry (升学): the stage a student entered and when."""
+
+    ref = models.CharField(_("编号"), max_length=64, unique=True)
+    person = models.ForeignKey(Person, verbose_name=_("学生"), on_delete=models.PROTECT, related_name="schooling")
+    stage = models.CharField(_("学段"), max_length=32, choices=Stage.choices)
+    school = models.CharField(_("学校"), max_length=200)
+    entered_on = models.DateField(_("入学日期"), validators=[not_in_future])
+
+    history = HistoricalRecords()
+
+    scope_path = "person__organisation__path"
+
+    class Meta:
+        verbose_name = _("就学记录")
+        verbose_name_plural = _("就学记录")
+        ordering = ["person_id", "entered_on"]
+        indexes = [models.Index(fields=["person", "entered_on"])]
+
+    def __str__(self):
+        return f"{self.school} {self.get_stage_display()}"
+
+    @property
+    def stage_group(self):
+        return STAGE_GROUP_OF[self.stage]
+
+
+class Graduate(models.Model):
+    """A hardship-family college graduate's registration (Attachment 2)."""
+
+    person = models.OneToOneField(Person, verbose_name=_("毕业生"), on_delete=models.PROTECT, related_name="graduate")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="graduates"
+    )
+    graduation_year = models.PositiveSmallIntegerField(_("毕业年份"))
+    university = models.CharField(_("毕业院校"), max_length=200)
+    university_local = models.BooleanField(_("在本地就读"), default=False)
+    origin_local = models.BooleanField(_("本地生源"), default=False)
+    registered_on = models.DateField(_("登记日期"), validators=[not_in_future])
+    exited_on = models.DateField(_("退出日期"), null=True, blank=True, validators=[not_in_future])
+
+    history = HistoricalRecords()
+
+    scope_path = "organisation__path"
+
+    class Meta:
+        verbose_name = _("困难职工家庭高校毕业生")
+        verbose_name_plural = _("困难职工家庭高校毕业生")
+        ordering = ["-graduation_year", "id"]
+
+    def __str__(self):
+        return f"{self.person.name} {self.graduation_year}"
+
+    def clean(self):
+        if self.graduation_year and self.graduation_year > datetime.date.today().year + 1:
+            raise ValidationError({"graduation_year": _("毕业年份不合理。")})
+        if self.exited_on and self.registered_on and self.exited_on < self.registered_on:
+            raise ValidationError({"exited_on": _("退出日期不能早于登记日期。")})

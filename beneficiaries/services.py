@@ -1,0 +1,173 @@
+"""Writes for persons, household files, schooling and graduate registrations."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beneficiaries import id_numbers
+from beneficiaries.choices import ReviewOutcome
+from beneficiaries.models import AnnualReview, Graduate, Household, Person
+from casework.services import model_delete, model_save, model_update
+
+
+def _check_id_free(digest, *, exclude_pk=None):
+    holder = (
+        Person.objects.filter(id_number_digest=digest).exclude(pk=exclude_pk).select_related("organisation").first()
+    )
+    if holder:
+        raise ValidationError(
+            {"id_number": _("该身份证号码已由%(unit)s登记，不能重复登记。") % {"unit": holder.organisation.name}}
+        )
+
+
+def _validated_id(value):
+    try:
+        return id_numbers.validate_id_number(value)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+
+
+def _membership(household, organisation):
+    """A household member is registered by the household's unit."""
+    return household.organisation if household else organisation
+
+
+@transaction.atomic
+def person_register(
+    *, id_number, name, organisation, phone="", household=None, relationship="", acting_user, reason="register person"
+):
+    """Register a real-name person; one record nationwide per resident ID number."""
+    number = _validated_id(id_number)
+    person = Person(name=name, household=household, relationship=relationship or "")
+    person.id_number = number
+    person.phone = phone
+    person.organisation = _membership(household, organisation)
+    _check_id_free(person.id_number_digest)
+    return model_save(person, acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def person_update(person, *, acting_user, reason, data):
+    """Change a person's name, phone, ID number or household membership."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    data = dict(data)
+    if "id_number" in data:
+        number = _validated_id(data.pop("id_number"))
+        if number != person.id_number:
+            _check_id_free(Person.digest(number), exclude_pk=person.pk)
+            person.id_number = number
+            data["id_number_digest"] = person.id_number_digest
+    if "phone" in data:
+        phone = (data.pop("phone") or "").strip()
+        if phone != person.phone:
+            person.phone = phone
+            data["phone_encrypted"] = person.phone_encrypted
+    household = data.get("household", person.household)
+    if household is not None:
+        data["organisation"] = household.organisation
+    if "household" in data and data["household"] is None:
+        data["relationship"] = ""
+    return model_update(person, acting_user=acting_user, reason=reason, data=data)[0]
+
+
+@transaction.atomic
+def person_delete(person, *, acting_user, reason):
+    model_delete(person, acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def household_apply(*, file_no, organisation, kind, applied_on, acting_user, reason="household application", **data):
+    """Open a household file at the application step (申请)."""
+    household = Household(file_no=file_no, organisation=organisation, kind=kind, applied_on=applied_on, **data)
+    return model_save(household, acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def household_update(household, *, acting_user, reason, data):
+    """Change a household file's details (an update found at annual review, a correction)."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    household, changed = model_update(household, acting_user=acting_user, reason=reason, data=data)
+    if changed and "organisation" in data:
+        for member in household.members.exclude(organisation=household.organisation):
+            person_update(member, acting_user=acting_user, reason=reason, data={"organisation": household.organisation})
+    return household
+
+
+def _step(household, *, field, by_field=None, day, acting_user, reason, requires=None, message=None):
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if requires and not getattr(household, requires):
+        raise ValidationError({field: message})
+    data = {field: day or timezone.localdate()}
+    if by_field:
+        data[by_field] = acting_user
+    return model_update(household, acting_user=acting_user, reason=reason, data=data)[0]
+
+
+@transaction.atomic
+def household_review(household, *, acting_user, reason="review", day=None):
+    """Record the review (审核) of an application."""
+    return _step(
+        household, field="reviewed_on", by_field="reviewed_by", day=day, acting_user=acting_user, reason=reason
+    )
+
+
+@transaction.atomic
+def household_notice(household, *, acting_user, reason="public notice", day=None):
+    """Record that the file went to public notice (公示)."""
+    return _step(
+        household,
+        field="noticed_on",
+        day=day,
+        acting_user=acting_user,
+        reason=reason,
+        requires="reviewed_on",
+        message=_("档案须先审核，才能公示。"),
+    )
+
+
+@transaction.atomic
+def household_file(household, *, acting_user, reason="filed", day=None):
+    """Put the household on file (建档)."""
+    return _step(
+        household,
+        field="filed_on",
+        by_field="filed_by",
+        day=day,
+        acting_user=acting_user,
+        reason=reason,
+        requires="reviewed_on",
+        message=_("档案须先审核，才能建档。"),
+    )
+
+
+@transaction.atomic
+def household_close(household, *, acting_user, reason, day=None, closing_reason=""):
+    """Close the file (脱困退出)."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if not household.filed_on:
+        raise ValidationError({"closed_on": _("未建档的档案不能退出。")})
+    data = {"closed_on": day or timezone.localdate(), "closed_by": acting_user, "closing_reason": closing_reason}
+    return model_update(household, acting_user=acting_user, reason=reason, data=data)[0]
+
+
+@transaction.atomic
+def annual_review_record(household, *, outcome, acting_user, reason="annual review", day=None, note=""):
+    """Record this year's review of an on-file household; outcome ``closed`` closes the file."""
+    day = day or timezone.localdate()
+    if not household.is_on_file(day):
+        raise ValidationError({"household": _("只有在档的档案才能进行年度核实。")})
+    review = model_save(
+        AnnualReview(household=household, reviewed_on=day, reviewed_by=acting_user, outcome=outcome, note=note),
+        acting_user=acting_user,
+        reason=reason,
+    )
+    if outcome == ReviewOutcome.CLOSED:
+        household_close(household, acting_user=acting_user, reason=reason, day=day, closing_reason=note)
+    return review
+
+
+@transaction.atomic
+def graduate_register(*, person, acting_user, reason="register graduate", **data):
+    """Register a hardship-family graduate; the person must belong to a household file."""
+    return model_save(Graduate(person=person, **data), acting_user=acting_user, reason=reason)

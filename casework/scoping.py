@@ -1,0 +1,38 @@
+"""Organisation scoping: the one place that limits what a user may reach.
+
+Every scoped model names, in ``scope_path``, the lookup from the model to the
+materialised path of the organisation that recorded it. Every queryset a user
+reaches (API, admin, views, exports, drill-downs) passes through :func:`scoped`.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+
+def scope_filter(model, organisation):
+    """Keyword filter that keeps ``model`` rows recorded by ``organisation`` or below it."""
+    return {f"{model.scope_path}__startswith": organisation.path}
+
+
+def scoped(queryset, user):
+    """Limit ``queryset`` to the user's subtree; an unattached non-superuser sees nothing."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if user.sees_everything:
+        return queryset
+    if user.organisation_id is None:
+        return queryset.none()
+    return queryset.filter(**scope_filter(queryset.model, user.organisation))
+
+
+def within_scope(user, organisation):
+    if user is None or not user.is_authenticated:
+        return False
+    if user.sees_everything:
+        return True
+    return user.organisation_id is not None and organisation.path.startswith(user.organisation.path)
+
+
+def require_within_scope(user, organisation):
+    """Raise ``PermissionDenied`` unless ``organisation`` lies in the user's subtree."""
+    if not within_scope(user, organisation):
+        raise PermissionDenied("organisation outside your unit's scope")

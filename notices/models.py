@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.models import Person, not_in_future
+from casework.history import HistoricalRecords
+from casework.models import Record
+from notices.choices import NoticeStatus
+
+
+class Notice(Record):
+    """A public notice (公示) of newly assisted persons and their assistance standard."""
+
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    posted_at = models.CharField(_("公示地点"), max_length=200)
+    contact = models.CharField(_("异议联系人及电话"), max_length=200, blank=True)
+    starts_on = models.DateField(_("公示开始日期"))
+    ends_on = models.DateField(_("公示结束日期"))
+    status = models.CharField(_("状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.PUBLISHED)
+    mask_names = models.BooleanField(_("姓名脱敏"), default=True)
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("替代的公示"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    withdrawn_reason = models.CharField(_("撤回原因"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        ordering = ["-starts_on", "ref"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="notice_ends_after_start"),
+        ]
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("公示结束日期不能早于开始日期。")})
+
+
+class NoticeEntry(models.Model):
+    """One person on a notice, with the assistance standard (帮扶标准)."""
+
+    notice = models.ForeignKey(Notice, verbose_name=_("公示"), on_delete=models.CASCADE, related_name="entries")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="notice_entries")
+    amount = models.DecimalField(_("帮扶标准（元）"), max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    scope_path = "notice__organisation__path"
+
+    class Meta:
+        verbose_name = _("公示名单")
+        verbose_name_plural = _("公示名单")
+        ordering = ["notice_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "person"], name="notice_entry_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="notice_entry_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.notice_id}:{self.person_id}"
+
+
+class Objection(models.Model):
+    """An objection (异议) raised against a person on a notice, and its outcome."""
+
+    notice = models.ForeignKey(Notice, verbose_name=_("公示"), on_delete=models.CASCADE, related_name="objections")
+    person = models.ForeignKey(
+        Person, verbose_name=_("被异议人员"), on_delete=models.PROTECT, related_name="objections"
+    )
+    raised_on = models.DateField(_("提出日期"), validators=[not_in_future])
+    content = models.TextField(_("异议内容"), blank=True)
+    upheld = models.BooleanField(_("异议成立"), null=True, blank=True)
+    decided_on = models.DateField(_("处理日期"), null=True, blank=True, validators=[not_in_future])
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    scope_path = "notice__organisation__path"
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["raised_on", "id"]
+
+    def __str__(self):
+        return f"{self.notice_id}:{self.person_id} {self.raised_on}"

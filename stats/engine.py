@@ -1,0 +1,256 @@
+"""Evaluates the cell definitions of an attachment: one aggregate query per set of rows.
+
+Cells reading the same :class:`~stats.definitions.Rows` become one ``aggregate()``
+with a ``filter=`` clause per cell; the outcome rules (certificates, placements,
+schooling in force, household on file) are subqueries inside those clauses. An
+attachment therefore costs a fixed handful of queries, whatever the number of
+records. The same context drives the drill-down (rows instead of aggregates) and
+tells which sources a cell reads (for the difference report).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from beneficiaries.models import on_file_q
+from stats.definitions import ATTACHMENTS, CELL_SUM, DISTINCT, PERSONS, RECORDS, SUM
+from stats.sources import LiveSource, source_for
+
+CENT = Decimal("0.01")
+TEN_THOUSAND = Decimal(10000)
+
+
+def yuan(value):
+    """Exact yuan with 2 decimals."""
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def wan_yuan(value):
+    """Yuan shown in 万元: divided by 10,000 and rounded half-up to 2 decimals."""
+    return (yuan(value) / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def attachment_of(number):
+    try:
+        return ATTACHMENTS[int(number)]
+    except (KeyError, TypeError, ValueError):
+        raise ValidationError({"attachment": _("附件编号只能是 1、2 或 3。")}) from None
+
+
+def default_cutoff(number, year):
+    month, day = attachment_of(number).default_cutoff
+    return datetime.date(int(year), month, day)
+
+
+class Context:
+    """What a rule needs: the source, the period ``[Y-01-01, C]`` and the reporting organisation's subtree."""
+
+    def __init__(self, *, source, year, cutoff, org_path):
+        self.source = source
+        self.year = int(year)
+        self.start = datetime.date(self.year, 1, 1)
+        self.cutoff = cutoff
+        self.org_path = org_path
+        self.used = None  # a set while recording which sources a rule reads
+
+    def rows(self, name):
+        if self.used is not None:
+            self.used.add(name)
+        return self.source.rows(name)
+
+    def period(self, field_name):
+        return Q(**{f"{field_name}__gte": self.start, f"{field_name}__lte": self.cutoff})
+
+    def scope_ids(self):
+        """Ids of O and every unit below it, in the organisation tree of this source."""
+        return self.rows("organisations").filter(path__startswith=self.org_path).values("id")
+
+    def in_scope(self, field_name="organisation_id"):
+        return Q(**{f"{field_name}__in": self.scope_ids()})
+
+    def on_file(self, day):
+        return on_file_q(day)
+
+
+def resolve_organisation(source, code):
+    """``(id, code, name, path)`` of the reporting organisation in ``source`` (as of T when asked)."""
+    row = source.rows("organisations").filter(code=code).values("id", "code", "name", "path").first()
+    if row is None:
+        raise ValidationError({"org": _("找不到单位代码 %(code)s。") % {"code": code}})
+    return row
+
+
+def make_context(*, year, cutoff, org_code, as_of=None):
+    source = source_for(as_of)
+    organisation = resolve_organisation(source, org_code)
+    return Context(source=source, year=year, cutoff=cutoff, org_path=organisation["path"]), organisation
+
+
+def rows_queryset(context, rows):
+    queryset = context.rows(rows.source).filter(rows.where(context))
+    if rows.annotate:
+        queryset = queryset.annotate(**rows.annotate(context))
+    return queryset
+
+
+def _aggregate(cell, rows, condition):
+    condition = condition or None
+    if cell.measure == PERSONS:
+        return Count(rows.person_field, distinct=True, filter=condition)
+    if cell.measure == RECORDS:
+        return Count("id", filter=condition)
+    if cell.measure == SUM:
+        return Sum(cell.field, filter=condition)
+    if cell.measure == DISTINCT:
+        return Count(cell.field, distinct=True, filter=condition)
+    raise ValueError(cell.measure)
+
+
+def _zero(cell):
+    return Decimal("0.00") if cell.is_money else 0
+
+
+def evaluate_cells(attachment, context):
+    """Raw values of every cell (hidden ones included): ints, or Decimal yuan for money."""
+    groups = {}
+    for cell in attachment.cells:
+        if cell.rows is not None:
+            groups.setdefault(cell.rows.name, (cell.rows, []))[1].append(cell)
+    values = {}
+    for rows, cells in groups.values():
+        aggregates = {f"c{i}": _aggregate(cell, rows, cell.filter_q(context)) for i, cell in enumerate(cells)}
+        result = rows_queryset(context, rows).aggregate(**aggregates)
+        for i, cell in enumerate(cells):
+            value = result[f"c{i}"]
+            values[cell.key] = _zero(cell) if value is None else (yuan(value) if cell.is_money else int(value))
+    for cell in attachment.cells:
+        if cell.measure == CELL_SUM:
+            values[cell.key] = sum(values[part] for part in cell.parts)
+    return values
+
+
+@dataclass
+class ReturnResult:
+    """A computed return: raw values plus what the outputs need."""
+
+    attachment: object
+    year: int
+    cutoff: datetime.date
+    organisation: dict
+    as_of: datetime.datetime | None
+    values: dict
+    warnings: list = field(default_factory=list)
+
+    @classmethod
+    def from_figures(cls, figures):
+        """A result rebuilt from a return's JSON (a filing's frozen figures), to print it as filed."""
+        attachment = attachment_of(figures["attachment"])
+        values = {}
+        for section in ("cells", "components"):
+            for key, entry in figures.get(section, {}).items():
+                values[key] = Decimal(entry["yuan"]) if "yuan" in entry else entry["value"]
+        as_of = figures.get("as_recorded_at")
+        return cls(
+            attachment=attachment,
+            year=int(figures["year"]),
+            cutoff=datetime.date.fromisoformat(figures["cutoff"]),
+            organisation={"code": figures["org"], "name": figures.get("org_name", figures["org"])},
+            as_of=datetime.datetime.fromisoformat(as_of) if as_of else None,
+            values=values,
+            warnings=figures.get("warnings", []),
+        )
+
+    @property
+    def title(self):
+        return self.attachment.title.format(year=self.year)
+
+    def cell_json(self, cell):
+        value = self.values[cell.key]
+        entry = {"label": cell.label, "unit": cell.unit}
+        if cell.is_money:
+            entry["value"] = str(wan_yuan(value) if cell.unit == "万元" else yuan(value))
+            entry["yuan"] = str(yuan(value))
+        else:
+            entry["value"] = value
+        return entry
+
+    def display(self, key):
+        """The value as it goes into the table's blank (万元 rounded, counts as integers)."""
+        return self.cell_json(self.attachment.cell(key))["value"]
+
+    def as_dict(self):
+        return {
+            "attachment": self.attachment.number,
+            "year": self.year,
+            "cutoff": self.cutoff.isoformat(),
+            "org": self.organisation["code"],
+            "org_name": self.organisation["name"],
+            "as_recorded_at": self.as_of.isoformat() if self.as_of else None,
+            "cells": {cell.key: self.cell_json(cell) for cell in self.attachment.table_cells},
+            "components": {cell.key: self.cell_json(cell) for cell in self.attachment.cells if cell.hidden},
+            "warnings": self.warnings,
+        }
+
+
+def _with_unit(cell, value):
+    # Money is compared and shown in exact yuan, so a rounded 万元 figure never hides the excess.
+    return _("%(value)s 元") % {"value": yuan(value)} if cell.is_money else str(value)
+
+
+def breakdown_warnings(attachment, values):
+    """A warning for every breakdown whose parts add up to more than its total (figures are never corrected)."""
+    warnings = []
+    for total, parts in attachment.breakdowns:
+        added = sum(values[part] for part in parts)
+        if added > values[total]:
+            warnings.append(
+                {
+                    "code": "breakdown_exceeds_total",
+                    "total": total,
+                    "parts": list(parts),
+                    "message": _("“%(label)s”（%(key)s）的分项合计 %(sum)s 超过总数 %(total)s。")
+                    % {
+                        "label": attachment.cell(total).label,
+                        "key": total,
+                        "sum": _with_unit(attachment.cell(total), added),
+                        "total": _with_unit(attachment.cell(total), values[total]),
+                    },
+                }
+            )
+    return warnings
+
+
+def compute_return(number, *, year, org_code, cutoff=None, as_of=None):
+    """The return of attachment ``number`` for ``org_code`` and ``year``, from the live records or as of ``as_of``."""
+    attachment = attachment_of(number)
+    cutoff = cutoff or default_cutoff(number, year)
+    if cutoff.year != int(year):
+        raise ValidationError({"cutoff": _("统计截止日期必须在报告年度内。")})
+    context, organisation = make_context(year=year, cutoff=cutoff, org_code=org_code, as_of=as_of)
+    values = evaluate_cells(attachment, context)
+    return ReturnResult(
+        attachment=attachment,
+        year=int(year),
+        cutoff=cutoff,
+        organisation=organisation,
+        as_of=as_of,
+        values=values,
+        warnings=breakdown_warnings(attachment, values),
+    )
+
+
+def cell_sources(number, key):
+    """Names of the sources the rule of a cell reads (its rows, and everything its filters look into)."""
+    attachment = attachment_of(number)
+    cell = attachment.cell(key)
+    context = Context(source=LiveSource(), year=2000, cutoff=datetime.date(2000, 12, 31), org_path="")
+    context.used = set()
+    cells = [attachment.cell(part) for part in cell.parts] if cell.measure == CELL_SUM else [cell]
+    for part in cells:
+        rows_queryset(context, part.rows)
+        part.filter_q(context)
+    return sorted(context.used)

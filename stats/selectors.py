@@ -1,0 +1,426 @@
+"""Reads of the statistics app: returns, filings, differences, drill-downs, indicators and deadlines.
+
+Every function takes the requesting user and refuses an organisation outside the
+user's subtree; listings of records go through :func:`casework.scoping.scoped`.
+Views, the command and the UI call these, never the engine directly.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from beneficiaries.models import Person
+from casework.models import Organisation
+from casework.scoping import require_within_scope, scoped
+from stats.definitions import CELL_SUM, DEADLINES
+from stats.engine import Context, attachment_of, cell_sources, compute_return, default_cutoff, rows_queryset
+from stats.filtersets import ReturnFilingFilterSet
+from stats.models import ReturnFiling
+from stats.sources import LiveSource, source_model
+
+# --- parameters -----------------------------------------------------------------------------------
+
+
+def parse_cutoff(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    day = parse_date(str(value))
+    if day is None:
+        raise ValidationError({"cutoff": _("统计截止日期格式应为 YYYY-MM-DD。")})
+    return day
+
+
+def parse_moment(value):
+    """An ISO 8601 date-time; without an offset it is Asia/Shanghai time (the project's time zone)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        moment = value
+    else:
+        try:
+            moment = parse_datetime(str(value).strip())
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise ValidationError(
+                {"as_recorded_at": _("数据时点应为 ISO 8601 日期时间，例如 2014-09-01T08:00:00+08:00。")}
+            )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+def parse_year(value):
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({"year": _("年度应为四位数字。")}) from None
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("年度应为四位数字。")})
+    return year
+
+
+def organisation_by_code(code):
+    try:
+        return Organisation.objects.get(code=code)
+    except Organisation.DoesNotExist:
+        raise ValidationError({"org": _("找不到单位代码 %(code)s。") % {"code": code}}) from None
+
+
+# --- returns --------------------------------------------------------------------------------------
+
+
+def return_for(user, *, attachment, year, org_code, cutoff=None, as_of=None):
+    """A return for a unit in the user's subtree, from the records now or as recorded at ``as_of``."""
+    organisation = organisation_by_code(org_code)
+    require_within_scope(user, organisation)
+    return compute_return(attachment, year=year, org_code=organisation.code, cutoff=cutoff, as_of=as_of)
+
+
+def filings_for(user, filters=None):
+    """Filings of the user's subtree, newest first, filtered with :class:`ReturnFilingFilterSet`."""
+    queryset = scoped(ReturnFiling.objects.select_related("organisation", "filed_by"), user)
+    filterset = ReturnFilingFilterSet(filters or {}, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def filing_reproduction(filing):
+    """The return recomputed from the records as they stood at ``filed_at`` (it equals ``figures``)."""
+    return compute_return(
+        filing.attachment,
+        year=filing.year,
+        org_code=filing.figures["org"],
+        cutoff=filing.cutoff,
+        as_of=filing.filed_at,
+    )
+
+
+# --- difference report ----------------------------------------------------------------------------
+
+
+def _history_scope(source, scope_ids):
+    """Which history rows of ``source`` belong to the reporting organisation's subtree."""
+    model = source_model(source)
+    field_names = {f.name for f in model._meta.get_fields()}
+    if source == "organisations":
+        return Q(id__in=scope_ids)
+    if "organisation" in field_names:
+        return Q(organisation_id__in=scope_ids)
+    if source == "assistance_plans":
+        return Q(graduate_id__in=source_model("graduates").objects.filter(organisation_id__in=scope_ids).values("id"))
+    # Certificates and schooling carry no organisation: they belong to the subtree through the person,
+    # registered there or a member of a household filed there.
+    persons = Person.objects.filter(
+        Q(organisation_id__in=scope_ids) | Q(household__organisation_id__in=scope_ids)
+    ).values("id")
+    return Q(person_id__in=persons)
+
+
+def changed_records(filing, sources):
+    """Records of ``sources`` in the filing unit's subtree added, edited or deleted after ``filed_at``.
+
+    One query per source over its history table; an object added and deleted
+    after the filing is left out (it never existed for either figure).
+    """
+    scope_ids = Organisation.objects.filter(path__startswith=filing.organisation.path).values("id")
+    report = {}
+    for source in sources:
+        history = source_model(source).history.model
+        has_ref = any(f.name == "ref" for f in history._meta.fields)
+        fields = ["id", "history_id", "history_type", "history_date", "history_user_name", "history_change_reason"]
+        fields += ["ref"] if has_ref else []
+        rows = (
+            history.objects.filter(history_date__gt=filing.filed_at)
+            .filter(_history_scope(source, scope_ids))
+            .order_by("id", "history_date", "history_id")
+            .values(*fields)
+        )
+        objects = {}
+        for row in rows:
+            objects.setdefault(row["id"], []).append(row)
+        changes = {"added": [], "edited": [], "deleted": []}
+        for object_id, versions in objects.items():
+            first, last = versions[0]["history_type"], versions[-1]["history_type"]
+            if first == "+" and last == "-":
+                continue
+            kind = "added" if first == "+" else "deleted" if last == "-" else "edited"
+            changes[kind].append(
+                {
+                    "id": object_id,
+                    "ref": versions[-1].get("ref"),
+                    "changes": [
+                        {
+                            "type": v["history_type"],
+                            "at": v["history_date"].isoformat(),
+                            "user": v["history_user_name"],
+                            "reason": v["history_change_reason"] or "",
+                        }
+                        for v in versions
+                    ],
+                }
+            )
+        if any(changes.values()):
+            report[source] = changes
+    return report
+
+
+def _comparable(entry):
+    return entry.get("yuan", entry["value"])
+
+
+def filing_difference(user, filing):
+    """Cell by cell, the filed figure against today's, and the records changed since filing.
+
+    Each cell lists the sources its rule reads; ``records`` holds, per source,
+    the records of the filing unit's subtree added, edited or deleted since.
+    """
+    require_within_scope(user, filing.organisation)
+    now = compute_return(filing.attachment, year=filing.year, org_code=filing.organisation.code, cutoff=filing.cutoff)
+    current = now.as_dict()
+    attachment = attachment_of(filing.attachment)
+    cells, all_sources = [], set()
+    for cell in attachment.table_cells:
+        filed = filing.figures["cells"].get(cell.key)
+        today = current["cells"][cell.key]
+        sources = cell_sources(filing.attachment, cell.key)
+        all_sources.update(sources)
+        cells.append(
+            {
+                "key": cell.key,
+                "label": cell.label,
+                "unit": cell.unit,
+                "filed": filed["value"] if filed else None,
+                "now": today["value"],
+                "changed": filed is None or _comparable(filed) != _comparable(today),
+                "sources": sources,
+            }
+        )
+    records = changed_records(filing, sorted(all_sources))
+    for entry in cells:
+        entry["changed_sources"] = [source for source in entry["sources"] if source in records]
+    return {
+        "filing": filing.pk,
+        "attachment": filing.attachment,
+        "year": filing.year,
+        "cutoff": filing.cutoff.isoformat(),
+        "org": filing.organisation.code,
+        "filed_at": filing.filed_at.isoformat(),
+        "content_hash": filing.content_hash,
+        "cells": cells,
+        "changed_cells": [entry["key"] for entry in cells if entry["changed"]],
+        "records": records,
+    }
+
+
+# --- drill-down -----------------------------------------------------------------------------------
+
+
+def _record_fields(model, rows):
+    names = {f.name for f in model._meta.fields}
+    fields = ["id"] + [name for name in ("ref", "person_id") if name in names]
+    if rows.date_field:
+        fields.append(rows.date_field)
+    for name in ("type", "category", "kind", "channel", "source", "use", "amount", "unit_name", "stage"):
+        if name in names:
+            fields.append(name)
+    if "organisation" in names:
+        fields.append("organisation__code")
+    return fields
+
+
+def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=500):
+    """The records and the persons a cell counts (the cell's own definition, listing instead of counting).
+
+    Only records the user may see are listed (:func:`scoped`); the organisation
+    itself must lie in the user's subtree.
+    """
+    organisation = organisation_by_code(org_code)
+    require_within_scope(user, organisation)
+    definition = attachment_of(attachment)
+    if key not in definition.cell_index:
+        raise ValidationError({"cell": _("附件%(n)s 没有编号为 %(key)s 的项目。") % {"n": attachment, "key": key}})
+    cutoff = cutoff or default_cutoff(attachment, year)
+    context = Context(source=LiveSource(), year=year, cutoff=cutoff, org_path=organisation.path)
+    cell = definition.cell(key)
+    parts = [definition.cell(part) for part in cell.parts] if cell.measure == CELL_SUM else [cell]
+    listing = []
+    for part in parts:
+        model = source_model(part.rows.source)
+        queryset = rows_queryset(context, part.rows).filter(part.filter_q(context))
+        if model is not Person:
+            # Persons rows (a1.4's job introduction) are defined by in-scope records already.
+            queryset = scoped(queryset, user)
+        records = list(queryset.order_by("id").values(*_record_fields(model, part.rows))[:limit])
+        persons = Person.objects.filter(id__in=queryset.values(part.rows.person_field)).order_by("id")
+        listing.append(
+            {
+                "key": part.key,
+                "label": part.label,
+                "source": part.rows.source,
+                "record_count": queryset.count(),
+                "records": [_jsonable(record) for record in records],
+                "person_count": persons.count(),
+                "persons": [{"id": p.id, "name": p.name, "id_number": p.id_number_masked} for p in persons[:limit]],
+            }
+        )
+    return {
+        "attachment": int(attachment),
+        "year": int(year),
+        "cutoff": cutoff.isoformat(),
+        "org": organisation.code,
+        "cell": key,
+        "label": cell.label,
+        "unit": cell.unit,
+        "parts": listing,
+    }
+
+
+def _jsonable(record):
+    return {
+        name.replace("organisation__code", "organisation"): (
+            value.isoformat()
+            if isinstance(value, datetime.date)
+            else str(value)
+            if isinstance(value, Decimal)
+            else value
+        )
+        for name, value in record.items()
+    }
+
+
+# --- indicators -----------------------------------------------------------------------------------
+
+INDICATORS = (
+    # key, label, numerator cell, denominator cell, target percent, attachment
+    (
+        "certified_mid_high_share",
+        gettext_lazy("获得中级以上职业技能等级证书人数占培训总人数的比例"),
+        "a1.1.cert_mid_high",
+        "a1.1",
+        30,
+        1,
+    ),
+    (
+        "certified_share",
+        gettext_lazy("经培训获得职业技能等级证书人数占培训总人数的比例"),
+        "a1.1.cert_any",
+        "a1.1",
+        100,
+        1,
+    ),
+    ("laid_off_reemployment_rate", gettext_lazy("培训下岗失业人员再就业率"), "a1.1.1.employed", "a1.1.1", None, 1),
+    (
+        "assistance_plan_share",
+        gettext_lazy("需要就业帮扶的困难职工家庭高校毕业生中已制订个性化就业帮扶方案的比例"),
+        "a2.1.needs_help.planned",
+        "a2.1.needs_help",
+        100,
+        2,
+    ),
+    (
+        "needs_help_employed_share",
+        gettext_lazy("需要就业帮扶的困难职工家庭高校毕业生中已实现就业的比例"),
+        "a2.1.needs_help.employed",
+        "a2.1.needs_help",
+        100,
+        2,
+    ),
+)
+
+
+def _percent(numerator, denominator):
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def indicators_for(user, *, year, org_code, cutoff=None):
+    """The notice's indicators for a unit, computed from Attachments 1 and 2 (each at its default cut-off
+    unless ``cutoff`` is given)."""
+    returns = {
+        number: return_for(user, attachment=number, year=year, org_code=org_code, cutoff=cutoff) for number in (1, 2)
+    }
+    indicators = []
+    for key, label, numerator, denominator, target, number in INDICATORS:
+        values = returns[number].values
+        percent = _percent(values[numerator], values[denominator])
+        indicators.append(
+            {
+                "key": key,
+                "label": str(label),
+                "attachment": number,
+                "cutoff": returns[number].cutoff.isoformat(),
+                "numerator": values[numerator],
+                "numerator_cell": numerator,
+                "denominator": values[denominator],
+                "denominator_cell": denominator,
+                "percent": str(percent) if percent is not None else None,
+                "target": target,
+                "met": None if percent is None or target is None else percent >= target,
+            }
+        )
+    return {"year": int(year), "org": org_code, "indicators": indicators}
+
+
+# --- deadlines ------------------------------------------------------------------------------------
+
+ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
+STATUS_LABELS = {
+    ON_TIME: gettext_lazy("按时报送"),
+    LATE: gettext_lazy("逾期报送"),
+    MISSING: gettext_lazy("未报送（已逾期）"),
+    PENDING: gettext_lazy("未到报送期限"),
+}
+
+
+def deadlines_for(user, *, year, org_code, today=None):
+    """The notice's deadlines for a unit and its directly subordinate units, against their filings.
+
+    A return counts as filed on time when its first filing (by the filing's
+    local date) is on or before the due date.
+    """
+    organisation = organisation_by_code(org_code)
+    require_within_scope(user, organisation)
+    today = today or timezone.localdate()
+    units = [organisation, *Organisation.objects.filter(parent=organisation).order_by("code")]
+    filings = ReturnFiling.objects.filter(organisation__in=units, year=year).order_by("filed_at", "id")
+    first = {}
+    for filing in filings.values("id", "organisation_id", "attachment", "cutoff", "filed_at"):
+        first.setdefault((filing["organisation_id"], filing["attachment"], filing["cutoff"]), filing)
+    rows = []
+    for unit in units:
+        for number, (cut_month, cut_day), (due_month, due_day), name in DEADLINES:
+            cutoff = datetime.date(int(year), cut_month, cut_day)
+            due = datetime.date(int(year), due_month, due_day)
+            filing = first.get((unit.id, number, cutoff))
+            if filing:
+                filed_on = timezone.localdate(filing["filed_at"])
+                status = ON_TIME if filed_on <= due else LATE
+            else:
+                filed_on = None
+                status = MISSING if today > due else PENDING
+            rows.append(
+                {
+                    "org": unit.code,
+                    "org_name": unit.name,
+                    "attachment": number,
+                    "report": name,
+                    "cutoff": cutoff.isoformat(),
+                    "due": due.isoformat(),
+                    "filing": filing["id"] if filing else None,
+                    "filed_on": filed_on.isoformat() if filed_on else None,
+                    "status": status,
+                    "status_label": str(STATUS_LABELS[status]),
+                }
+            )
+    return {"year": int(year), "org": organisation.code, "deadlines": rows}

@@ -26,3 +26,10 @@ def make_user(db):
         return UserFactory(organisation=organisation, role=role, **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 (the production hasher) costs ~0.1 s per user; tests about hashing
+    # restore it themselves (tests/test_security_login.py).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import services
@@ -21,8 +22,23 @@ class PersonAdminForm(forms.ModelForm):
             self.initial["id_number"] = self.instance.id_number
             self.initial["phone"] = self.instance.phone
 
+    def clean(self):
+        cleaned = super().clean()
+        # The same checks as the services (they run again on save), shown on the form's fields.
+        try:
+            Person(household=cleaned.get("household"), relationship=cleaned.get("relationship") or "").clean()
+            if cleaned.get("id_number"):
+                cleaned["id_number"] = services.person_check(
+                    id_number=cleaned["id_number"],
+                    household=cleaned.get("household"),
+                    person=self.instance if self.instance.pk else None,
+                )
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return cleaned
+
     def _post_clean(self):
-        # The ID number is validated and encrypted by the service, not by model validation here.
+        # The ID number is encrypted by the service; model validation of the form's instance would see none.
         pass
 
 
@@ -40,10 +56,16 @@ class PersonAdmin(ScopedAdmin):
         if change:
             services.person_update(obj, acting_user=request.user, reason=reason, data=data)
         else:
-            form.instance = services.person_register(acting_user=request.user, reason=reason, **data)
+            person = services.person_register(acting_user=request.user, reason=reason, **data)
+            # The admin goes on with ``obj`` (its log entry, the redirect): make it the saved person.
+            obj.__dict__.update(person.__dict__)
 
     def save_form(self, request, form, change):
         return form.instance
+
+    def save_related(self, request, form, formsets, change):
+        # A person has no many-to-many fields or inlines, and the form was never saved by the form itself.
+        pass
 
     def get_search_results(self, request, queryset, search_term):
         queryset, duplicates = super().get_search_results(request, queryset, search_term)
@@ -72,6 +94,13 @@ class HouseholdAdmin(ScopedAdmin):
     search_fields = ["file_no"]
     date_hierarchy = "applied_on"
     inlines = [MemberInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Through the service: a file moved to another unit takes its members along.
+        data = {field: form.cleaned_data[field] for field in form.changed_data}
+        services.household_update(obj, acting_user=request.user, reason=self.admin_reason(request, "change"), data=data)
 
 
 @admin.register(AnnualReview)

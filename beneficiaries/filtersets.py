@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.choices import HouseholdStatus
-from beneficiaries.models import Graduate, Household, Person, Schooling, on_file_q
+from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling, on_file_q
 from casework.models import Organisation
 
 
@@ -83,3 +83,13 @@ class GraduateFilterSet(django_filters.FilterSet):
     class Meta:
         model = Graduate
         fields = ["org", "person", "graduation_year", "university_local", "origin_local"]
+
+
+class AnnualReviewFilterSet(django_filters.FilterSet):
+    org = OrganisationSubtreeFilter(path_lookup="household__organisation__path")
+    reviewed_after = django_filters.DateFilter(field_name="reviewed_on", lookup_expr="gte", label=_("核实日期起"))
+    reviewed_before = django_filters.DateFilter(field_name="reviewed_on", lookup_expr="lte", label=_("核实日期止"))
+
+    class Meta:
+        model = AnnualReview
+        fields = ["org", "household", "outcome", "reviewed_after", "reviewed_before"]

@@ -1,6 +1,7 @@
 """Reads of persons and household files, always scoped to the user's subtree."""
 
-from django.utils.translation import gettext as _
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.filtersets import HouseholdFilterSet, PersonFilterSet
 from beneficiaries.models import Household, Person
@@ -8,32 +9,63 @@ from casework.scoping import scoped
 
 
 def persons_for(user, filters=None):
+    """The persons the user may see (their unit's subtree), narrowed by ``PersonFilterSet`` ``filters``."""
     qs = scoped(Person.objects.select_related("organisation", "household"), user)
     return PersonFilterSet(filters, queryset=qs).qs if filters else qs
 
 
 def households_for(user, filters=None):
+    """The household files the user may see, narrowed by ``HouseholdFilterSet`` ``filters``."""
     qs = scoped(Household.objects.select_related("organisation"), user)
     return HouseholdFilterSet(filters, queryset=qs).qs if filters else qs
 
 
 # Encrypted columns change whenever the value is re-encrypted; shown as one masked line instead.
-SECRET_FIELDS = {"id_number_encrypted": _("身份证号码"), "phone_encrypted": _("联系电话"), "id_number_digest": None}
+# Birth date and gender are read from the ID number (its middle digits): they change with it, unshown.
+SECRET_FIELDS = {
+    "id_number_encrypted": _("身份证号码"),
+    "phone_encrypted": _("联系电话"),
+    "id_number_digest": None,
+    "birth_date": None,
+    "gender": None,
+}
+
+
+def _shown(row, field, value):
+    """A value as a person reads it: a related record by its name, a choice by its label."""
+    if value is None:
+        return None
+    if field.is_relation:
+        try:
+            return getattr(row, field.name)
+        except ObjectDoesNotExist:
+            return f"#{value}"  # history keeps no foreign keys: the record may be gone
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
 
 
 def _changes(model, rows):
-    """``{row, changes}`` for each history row, comparing it with the row before it (same object)."""
+    """``{row, changes}`` for each history row, comparing it with the row before it (same object).
+
+    Every tracked field counts, the non-editable ones too (the encrypted ID number,
+    the file's workflow users), which simple-history's ``diff_against`` leaves out.
+    """
     previous = {}
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     for row in rows:
         before = previous.get(row.id)
         changes = []
         if before is not None:
-            for change in row.diff_against(before).changes:
-                if change.field in SECRET_FIELDS:
-                    if SECRET_FIELDS[change.field]:
-                        changes.append((SECRET_FIELDS[change.field], "***", "***"))
+            for field in fields:
+                old, new = getattr(before, field.attname), getattr(row, field.attname)
+                if old == new:
+                    continue
+                if field.name in SECRET_FIELDS:
+                    if SECRET_FIELDS[field.name]:
+                        changes.append((SECRET_FIELDS[field.name], "***", "***"))
                 else:
-                    changes.append((model._meta.get_field(change.field).verbose_name, change.old, change.new))
+                    changes.append((field.verbose_name, _shown(before, field, old), _shown(row, field, new)))
         previous[row.id] = row
         yield {"row": row, "label": getattr(row, "name", None) or getattr(row, "file_no", ""), "changes": changes}
 

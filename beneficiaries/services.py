@@ -12,6 +12,7 @@ from casework.services import model_delete, model_save, model_update
 
 
 def _check_id_free(digest, *, exclude_pk=None):
+    # The holder may lie outside the user's scope: name the unit to ask, and nothing else about the person.
     holder = (
         Person.objects.filter(id_number_digest=digest).exclude(pk=exclude_pk).select_related("organisation").first()
     )
@@ -19,6 +20,31 @@ def _check_id_free(digest, *, exclude_pk=None):
         raise ValidationError(
             {"id_number": _("该身份证号码已由%(unit)s登记，不能重复登记。") % {"unit": holder.organisation.name}}
         )
+
+
+def _check_one_household(person, household):
+    """A person belongs to at most one household file: leaving one comes before joining another."""
+    if household is not None and person.household_id and person.household_id != household.pk:
+        raise ValidationError(
+            {
+                "household": _("该人员已是%(unit)s另一困难职工档案的成员，须先退出原档案，才能加入本档案。")
+                % {"unit": person.household.organisation.name}
+            }
+        )
+
+
+def person_check(*, id_number, household=None, person=None):
+    """Validate what a form or import is about to write for ``person`` (``None`` for a new one).
+
+    Returns the normalised ID number; raises ``ValidationError`` by field:
+    an invalid number, a number another person holds, or joining a second household.
+    The services call it too, so a form and the API refuse alike.
+    """
+    number = _validated_id(id_number)
+    _check_id_free(Person.digest(number), exclude_pk=person.pk if person else None)
+    if person is not None:
+        _check_one_household(person, household)
+    return number
 
 
 def _validated_id(value):
@@ -49,21 +75,30 @@ def person_register(
 
 @transaction.atomic
 def person_update(person, *, acting_user, reason, data):
-    """Change a person's name, phone, ID number or household membership."""
+    """Change a person's name, phone, ID number or household membership.
+
+    A member of one household file cannot be put into another: they leave the
+    first (``household=None``) before joining the second.
+    """
     person = Person.objects.select_for_update().get(pk=person.pk)
     data = dict(data)
+    # The encrypted columns and what the number tells go into ``data`` (not onto the
+    # instance) so that model_update sees them as changes and saves them.
+    derived = Person()
     if "id_number" in data:
         number = _validated_id(data.pop("id_number"))
         if number != person.id_number:
             _check_id_free(Person.digest(number), exclude_pk=person.pk)
-            person.id_number = number
-            data["id_number_digest"] = person.id_number_digest
+            derived.id_number = number
+            for field in ("id_number_encrypted", "id_number_digest", "gender", "birth_date"):
+                data[field] = getattr(derived, field)
     if "phone" in data:
         phone = (data.pop("phone") or "").strip()
         if phone != person.phone:
-            person.phone = phone
-            data["phone_encrypted"] = person.phone_encrypted
+            derived.phone = phone
+            data["phone_encrypted"] = derived.phone_encrypted
     household = data.get("household", person.household)
+    _check_one_household(person, household)
     if household is not None:
         data["organisation"] = household.organisation
     if "household" in data and data["household"] is None:
@@ -73,6 +108,7 @@ def person_update(person, *, acting_user, reason, data):
 
 @transaction.atomic
 def person_delete(person, *, acting_user, reason):
+    """Delete a person; the deletion stays in the history with user and reason."""
     model_delete(person, acting_user=acting_user, reason=reason)
 
 

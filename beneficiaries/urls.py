@@ -1,1 +1,17 @@
-urlpatterns = []
+from django.urls import path
+
+from beneficiaries import views
+from casework.listing import record_urls
+
+urlpatterns = [
+    path("files/", views.household_search, name="household-search"),
+    path("files/new/", views.household_create, name="household-create"),
+    path("households/<int:pk>/", views.household_detail, name="household-detail"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household-edit"),
+    path("households/<int:pk>/<slug:step>/", views.household_step, name="household-step"),
+    path("persons/new/", views.person_create, name="person-create"),
+    path("persons/<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path("annual-review/", views.annual_review_list, name="annual-review"),
+    path("annual-review/<int:pk>/", views.annual_review_submit, name="annual-review-submit"),
+    *record_urls("households", "persons", "schooling", "graduates", "annual-reviews"),
+]

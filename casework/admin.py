@@ -1,22 +1,86 @@
 """The admin, scoped like everything else: a staff user sees and edits only their subtree,
 and every admin write goes through the services (history user and reason recorded)."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from casework import guards
 from casework.choices import Role
 from casework.models import Organisation, User
-from casework.scoping import scoped
-from casework.services import model_delete, model_save, organisation_create, organisation_update
+from casework.scoping import scope_filter, scoped
+from casework.services import (
+    model_delete,
+    model_save,
+    organisation_check_parent,
+    organisation_create,
+    organisation_update,
+)
+
+
+class ScopedAdminForm(forms.ModelForm):
+    """Runs the guard rules while the form validates, so a refusal shows on the form (not as an error page)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self._errors:
+            return  # the rules read whole records; a field already refused would only add noise
+        problems = guards.check(type(self.instance), [self.instance])
+        for field, messages in problems.get(0, {}).items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
-    """Rows and related-object choices limited to the user's subtree; writes through services."""
+    """Rows and related-object choices limited to the user's subtree; writes through services.
+
+    The change and delete pages ask for a reason (``_change_reason``), kept in the history row.
+    """
+
+    form = ScopedAdminForm
+    change_form_template = "casework/admin/change_form.html"
+    delete_confirmation_template = "casework/admin/delete_confirmation.html"
 
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), request.user)
+
+    def _require_history_in_scope(self, request, object_id):
+        """The history of a record is as private as the record: 404 outside the user's subtree.
+
+        A deleted record is judged by its last history row.
+        """
+        user = request.user
+        if user.sees_everything or self.get_queryset(request).filter(pk=object_id).exists():
+            return
+        rows = self.model.history.filter(**{self.model._meta.pk.attname: object_id})
+        try:
+            last = rows.order_by("-history_date", "-history_id").first()
+        except (ValueError, ValidationError):
+            raise Http404 from None
+        if (
+            last is None
+            or last.history_type != "-"
+            or user.organisation_id is None
+            or not rows.filter(history_id=last.history_id, **scope_filter(self.model, user.organisation)).exists()
+        ):
+            raise Http404
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A form sent back with errors keeps the reason typed in.
+        extra_context = {**(extra_context or {}), "change_reason": request.POST.get("_change_reason", "")}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_history_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_history_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -57,8 +121,19 @@ class ScopedAdmin(SimpleHistoryAdmin):
             self.delete_model(request, obj)
 
 
+class OrganisationAdminForm(ScopedAdminForm):
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        try:
+            organisation_check_parent(self.instance, parent)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["parent"]) from None
+        return parent
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedAdmin):
+    form = OrganisationAdminForm
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -82,6 +157,7 @@ class OrganisationAdmin(ScopedAdmin):
 
 @admin.register(User)
 class ScopedUserAdmin(ScopedAdmin, UserAdmin):
+    form = UserAdmin.form  # the password widget and hashing of Django's own user form
     list_display = ["username", "first_name", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = [*UserAdmin.fieldsets, (_("单位与角色"), {"fields": ["organisation", "role"]})]

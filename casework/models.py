@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.choices import Level, Role
@@ -83,3 +85,74 @@ class Record(models.Model):
 
     def __str__(self):
         return self.ref
+
+
+class AccessLog(models.Model):
+    """One reading of a person's full ID number: who, when, which person, and why.
+
+    An append-only log (no history of its own, never edited). The person is kept as
+    a plain id and the recording unit as ``organisation`` so the log outlives the
+    person and is scoped like the records it is about.
+    """
+
+    accessed_at = models.DateTimeField(_("查看时间"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("查看人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user_name = models.CharField(_("查看人账号"), max_length=150)
+    person_id = models.BigIntegerField(_("人员编号"), db_index=True)
+    person_name = models.CharField(_("人员姓名"), max_length=64)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("人员登记单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.CharField(_("查看目的"), max_length=300)
+    ip_address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+
+    scope_path = "organisation__path"
+
+    class Meta:
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        ordering = ["-accessed_at", "-id"]
+        default_permissions = ("view",)
+        permissions = [("view_personal_data", _("可查看完整身份证号码"))]
+
+    def __str__(self):
+        return f"{self.user_name} {self.person_name} {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
+class ExportLog(models.Model):
+    """One export of a filtered list (XLSX or CSV): who, when, which records, which filters, how many rows.
+
+    Written by ``casework.exports.export_log_record`` in the same request that
+    builds the file, so every list that left the system is accounted for.
+    """
+
+    exported_at = models.DateTimeField(_("导出时间"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_name = models.CharField(_("导出人账号"), max_length=150)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("导出人单位"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    model = models.CharField(_("数据类型"), max_length=100)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    file_format = models.CharField(_("文件格式"), max_length=8)
+    rows = models.PositiveIntegerField(_("导出行数"))
+
+    history = HistoricalRecords()
+
+    scope_path = "organisation__path"
+
+    class Meta:
+        verbose_name = _("导出记录")
+        verbose_name_plural = _("导出记录")
+        ordering = ["-exported_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_name} {self.model} {self.rows}"

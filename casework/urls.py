@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from casework import security
 
 api_v1 = [
     path("", include("casework.api.urls")),
@@ -16,11 +18,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", security.api_docs_view(), name="api-docs"),
     path("", include("casework.web_urls")),
     path("", include("beneficiaries.urls")),
     path("notices/", include("notices.urls")),
     path("aid/", include("aid.urls")),
     path("employment/", include("employment.urls")),
     path("stats/", include("stats.urls")),
+    path("rosters/", include("rosters.urls")),
 ]

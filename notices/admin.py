@@ -1,7 +1,13 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from casework.admin import ScopedAdmin
+from notices.choices import NoticeStatus
 from notices.models import Notice, NoticeEntry, Objection
+
+# A published notice is never edited (withdraw it and publish a new version, on the notices pages):
+# in the admin, only drafts and their lists can change; the rest is read-only.
 
 
 @admin.register(Notice)
@@ -10,13 +16,39 @@ class NoticeAdmin(ScopedAdmin):
     list_filter = ["status"]
     list_select_related = ["organisation"]
     search_fields = ["ref", "title"]
+    readonly_fields = ["status", "published_on", "withdrawn_on", "withdrawn_reason", "replaces"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.status = NoticeStatus.DRAFT  # published only through notice_publish, with its checks
+        super().save_model(request, obj, form, change)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.status == NoticeStatus.DRAFT)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.status == NoticeStatus.DRAFT)
 
 
 @admin.register(NoticeEntry)
 class NoticeEntryAdmin(ScopedAdmin):
-    list_display = ["notice", "person", "amount"]
+    list_display = ["notice", "person", "amount", "struck_off"]
     list_select_related = ["notice", "person"]
     raw_id_fields = ["notice", "person"]
+
+    def _draft(self, obj):
+        return obj is None or obj.notice.status == NoticeStatus.DRAFT
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._draft(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._draft(obj)
+
+    def save_model(self, request, obj, form, change):
+        if obj.notice.status != NoticeStatus.DRAFT:
+            raise PermissionDenied(_("已发布的公示不能修改。"))
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Objection)
@@ -24,3 +56,7 @@ class ObjectionAdmin(ScopedAdmin):
     list_display = ["notice", "person", "raised_on", "upheld", "decided_on"]
     list_filter = ["upheld"]
     raw_id_fields = ["notice", "person"]
+
+    def has_change_permission(self, request, obj=None):
+        # An objection is decided once, on the notice's page (which also takes the person off the list).
+        return super().has_change_permission(request, obj) and (obj is None or obj.upheld is None)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class NoticesConfig(AppConfig):
     name = "notices"
     verbose_name = _("公示")
+
+    def ready(self):
+        from notices import guards  # noqa: F401  (registers the 公示 rule on aid grants)

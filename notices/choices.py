@@ -6,3 +6,11 @@ class NoticeStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
     WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class PeriodState(models.TextChoices):
+    """Where a published notice stands on a given day, by its dates."""
+
+    UPCOMING = "upcoming", _("未开始")
+    RUNNING = "running", _("公示中")
+    ENDED = "ended", _("已结束")

@@ -2,12 +2,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Person, not_in_future
 from casework.history import HistoricalRecords
 from casework.models import Record
-from notices.choices import NoticeStatus
+from notices.choices import NoticeStatus, PeriodState
 
 
 class Notice(Record):
@@ -29,6 +30,8 @@ class Notice(Record):
         related_name="replaced_by",
     )
     withdrawn_reason = models.CharField(_("撤回原因"), max_length=300, blank=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True, validators=[not_in_future])
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True, validators=[not_in_future])
 
     history = HistoricalRecords()
 
@@ -40,9 +43,30 @@ class Notice(Record):
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="notice_ends_after_start"),
         ]
 
+    def __str__(self):
+        return f"{self.title or _('公示')}（{self.ref}）"
+
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("公示结束日期不能早于开始日期。")})
+
+    def period_state(self, day=None):
+        """Upcoming, running or ended on ``day`` (today by default), by the notice's dates."""
+        day = day or timezone.localdate()
+        if day < self.starts_on:
+            return PeriodState.UPCOMING
+        return PeriodState.RUNNING if day <= self.ends_on else PeriodState.ENDED
+
+    def get_period_state_display(self):
+        return PeriodState(self.period_state()).label
+
+    @property
+    def is_draft(self):
+        return self.status == NoticeStatus.DRAFT
+
+    @property
+    def is_published(self):
+        return self.status == NoticeStatus.PUBLISHED
 
 
 class NoticeEntry(models.Model):
@@ -51,6 +75,8 @@ class NoticeEntry(models.Model):
     notice = models.ForeignKey(Notice, verbose_name=_("公示"), on_delete=models.CASCADE, related_name="entries")
     person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="notice_entries")
     amount = models.DecimalField(_("帮扶标准（元）"), max_digits=14, decimal_places=2)
+    # An upheld objection takes the person off the list; the row stays so the notice's history is whole.
+    struck_off = models.BooleanField(_("异议成立已除名"), default=False)
 
     history = HistoricalRecords()
 

@@ -5,8 +5,15 @@ from rest_framework.response import Response
 
 from beneficiaries import services
 from beneficiaries.api import serializers
-from beneficiaries.filtersets import GraduateFilterSet, HouseholdFilterSet, PersonFilterSet, SchoolingFilterSet
+from beneficiaries.filtersets import (
+    AnnualReviewFilterSet,
+    GraduateFilterSet,
+    HouseholdFilterSet,
+    PersonFilterSet,
+    SchoolingFilterSet,
+)
 from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling
+from casework import access_log
 from casework.api.base import ScopedModelViewSet, change_reason
 from casework.services import record_create, record_delete, record_update
 
@@ -25,6 +32,12 @@ class PersonViewSet(ScopedModelViewSet):
 
     def delete_record(self, person, *, acting_user, reason):
         services.person_delete(person, acting_user=acting_user, reason=reason)
+
+    @access_log.reveal_schema
+    @action(detail=True, methods=["get"])
+    def reveal(self, request, pk=None):
+        """The full ID number, for holders of the personal-data permission; every reading is logged."""
+        return access_log.reveal_response(self, request)
 
 
 class HouseholdViewSet(ScopedModelViewSet):
@@ -79,7 +92,7 @@ class HouseholdViewSet(ScopedModelViewSet):
 class AnnualReviewViewSet(ScopedModelViewSet):
     queryset = AnnualReview.objects.select_related("household")
     serializer_class = serializers.AnnualReviewSerializer
-    filterset_fields = ["household", "outcome"]
+    filterset_class = AnnualReviewFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
     def create_record(self, *, acting_user, reason, data):

@@ -1,0 +1,57 @@
+from rest_framework import serializers
+
+from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
+from beneficiaries.api.serializers import org_field
+from casework.api.base import ScopedModelSerializer
+
+
+class PersonRecordSerializer(ScopedModelSerializer):
+    """A record naming a person: written by the person's id, read with the name and masked ID number."""
+
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    person_id_number_masked = serializers.CharField(source="person.id_number_masked", read_only=True)
+
+
+class AidGrantSerializer(PersonRecordSerializer):
+    organisation = org_field()
+
+    class Meta:
+        model = AidGrant
+        fields = [
+            "id",
+            "ref",
+            "organisation",
+            "person",
+            "person_name",
+            "person_id_number_masked",
+            "granted_on",
+            "amount",
+        ]
+        extra_kwargs = {"ref": {"required": False}}
+
+
+class FundReceiptSerializer(ScopedModelSerializer):
+    organisation = org_field()
+
+    class Meta:
+        model = FundReceipt
+        fields = ["id", "ref", "organisation", "programme", "source", "received_on", "amount", "note"]
+        extra_kwargs = {"ref": {"required": False}}
+
+
+class ExpenditureSerializer(ScopedModelSerializer):
+    organisation = org_field()
+
+    class Meta:
+        model = Expenditure
+        fields = ["id", "ref", "organisation", "programme", "use", "spent_on", "amount", "note"]
+        extra_kwargs = {"ref": {"required": False}}
+
+
+class WorkStudyOfferSerializer(ScopedModelSerializer):
+    organisation = org_field()
+
+    class Meta:
+        model = WorkStudyOffer
+        fields = ["id", "ref", "organisation", "unit_name", "offered_on", "posts"]
+        extra_kwargs = {"ref": {"required": False}}

@@ -1,0 +1,81 @@
+"""Guard rules on aid grants and funds (``returns.md``, "Rules that guard the records").
+
+Set-based: each rule takes the whole batch (one record from a form, thousands
+from a bundle) and reads the database a fixed number of times. Related objects
+attached to the instances (saved or not) are used as they are, so a grant to a
+person created in the same bundle is judged on that bundle's household.
+
+The rules already enforced by the models' own validation (``full_clean``:
+dates not in the future, enumerations, a fund source valid for its programme,
+non-negative counts) are not repeated here. The 公示 rule lives with the
+notices (``notices/guards.py``).
+"""
+
+from django.db.models import Min
+from django.utils.translation import gettext_lazy as _
+
+from aid.models import AidGrant, Expenditure, FundReceipt
+from beneficiaries.guards import related_objects
+from beneficiaries.models import Schooling
+from casework.guards import guard
+
+
+@guard(AidGrant, FundReceipt, Expenditure)
+def amount_is_positive(records):
+    """Amounts are positive (the database's check constraint, said in words before it is reached)."""
+    for index, record in enumerate(records):
+        if record.amount is not None and record.amount <= 0:
+            yield index, "amount", _("金额必须大于0。")
+
+
+@guard(AidGrant)
+def grant_by_file(grants):
+    """依档帮扶: a grant goes only to a member of a household on file on the grant date.
+
+    "On file" is ``Household.is_on_file``, the in-memory form of ``on_file_q``
+    (the same two comparisons), so unsaved households of the batch count too.
+    """
+    persons = related_objects(grants, "person")
+    households = related_objects(persons, "household")
+    for index, grant in enumerate(grants):
+        if persons[index] is None or grant.granted_on is None:
+            continue
+        household = households[index]
+        if household is None:
+            yield index, "person", _("依档帮扶：受助学生不是任何困难职工档案的家庭成员。")
+        elif not household.is_on_file(grant.granted_on):
+            yield (
+                index,
+                "person",
+                _("依档帮扶：受助学生所在档案 %(file_no)s 在发放日期 %(day)s 不在档。")
+                % {"file_no": household.file_no, "day": grant.granted_on.isoformat()},
+            )
+
+
+@guard(AidGrant)
+def grant_needs_schooling(grants):
+    """A grant needs a schooling record in force on its date (one entered on or before it).
+
+    The stage group of the grant is that record's (the latest entry on or before
+    the date); any entry on or before the date puts one in force.
+    """
+    persons = related_objects(grants, "person")
+    saved = {p.pk for p in persons if p is not None and p.pk is not None}
+    first_entry = dict(
+        Schooling.objects.filter(person_id__in=saved)
+        .values("person_id")
+        .annotate(first=Min("entered_on"))
+        .values_list("person_id", "first")
+    )
+    for index, grant in enumerate(grants):
+        person = persons[index]
+        if person is None or grant.granted_on is None:
+            continue
+        first = first_entry.get(person.pk) if person.pk else None
+        if first is None or first > grant.granted_on:
+            yield (
+                index,
+                "person",
+                _("受助学生在发放日期 %(day)s 没有在读的就学记录（入学日期须不晚于发放日期）。")
+                % {"day": grant.granted_on.isoformat()},
+            )

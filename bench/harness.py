@@ -1,0 +1,371 @@
+"""The measured operations of the benchmark, against the database Django is configured for.
+
+Each operation is timed ``repeat`` times (the median is reported) and its queries
+are counted with ``CaptureQueriesContext``. An operation whose feature is not in
+the tree yet is reported as "not available" with the reason, and one that raises
+as "failed", so the harness itself never breaks while the features grow.
+
+Import only after ``django.setup()``; ``bench/run.py`` is the command line.
+"""
+
+import contextlib
+import datetime
+import importlib
+import io
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+
+from django.core.management import call_command, get_commands
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from beneficiaries.models import Household, Person
+from casework.choices import Level, Role
+from casework.models import Organisation, User
+
+BENCH_USERNAME = "bench-officer"
+
+
+class NotAvailable(Exception):
+    """The feature this operation measures is not in the tree (yet)."""
+
+
+def machine():
+    """Where the figures come from: platform, CPUs, memory, database and its version."""
+    memory = ""
+    with contextlib.suppress(OSError), open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0]}"
+        elif connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            version = f"SQLite {cursor.fetchone()[0]}"
+        else:
+            version = connection.vendor
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "memory": memory,
+        "database": version,
+        "vendor": connection.vendor,
+    }
+
+
+class TimedOut(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Abort the database statement that runs longer than ``seconds`` (PostgreSQL and SQLite)."""
+    if not seconds:
+        yield
+        return
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        # SET LOCAL inside its own transaction (a savepoint under a test): a cancelled
+        # statement rolls it back together with the setting.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{int(seconds * 1000)}"])
+            yield
+    elif connection.vendor == "sqlite":
+        deadline = time.monotonic() + seconds
+        raw = connection.connection
+        raw.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
+        try:
+            yield
+        finally:
+            raw.set_progress_handler(None, 0)
+    else:
+        yield
+
+
+def _is_timeout(exc):
+    text = str(exc).lower()
+    return "statement timeout" in text or "interrupted" in text
+
+
+def measure(label, operation, *, repeat, timeout=None):
+    """Run ``operation`` ``repeat`` times: median seconds and the queries of one run.
+
+    A statement running longer than ``timeout`` seconds is cancelled and the
+    operation reported as "timed out" (a query shape that does not scale).
+    """
+    timings, queries = [], None
+    try:
+        setup = getattr(operation, "setup", None)
+        if setup is not None:
+            setup()  # what the operation needs first (not measured)
+        for _ in range(repeat):
+            with time_limit(timeout), CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                detail = operation()
+                timings.append(time.perf_counter() - started)
+            queries = len(captured.captured_queries)
+    except NotAvailable as exc:
+        return {"operation": label, "status": "not available", "detail": str(exc)}
+    except Exception as exc:  # the harness reports a broken feature instead of stopping
+        if timeout and _is_timeout(exc):
+            return {"operation": label, "status": "timed out", "detail": f"cancelled after {timeout:.0f} s"}
+        return {"operation": label, "status": "failed", "detail": f"{type(exc).__name__}: {exc}"[:300]}
+    return {
+        "operation": label,
+        "status": "ok",
+        "median_ms": round(statistics.median(timings) * 1000, 1),
+        "queries": queries,
+        "runs": repeat,
+        "detail": detail or "",
+    }
+
+
+class Bench:
+    """The operations, bound to one database filled by ``generate_synthetic``."""
+
+    def __init__(self, *, year, repeat=3, timeout=None):
+        self.year = year
+        self.repeat = repeat
+        self.timeout = timeout
+        self.province = Organisation.objects.get(code="410000")
+        self.city = Organisation.objects.filter(level=Level.CITY, parent=self.province).order_by("code").first()
+        self.county = Organisation.objects.filter(level=Level.COUNTY, parent=self.city).order_by("code").first()
+        self.user = self._user()
+        self.client = Client()
+        self.client.force_login(self.user)
+
+    def _user(self):
+        user, created = User.objects.get_or_create(
+            username=BENCH_USERNAME,
+            defaults={"organisation": self.province, "role": Role.STATISTICS_OFFICER, "first_name": "基准测试"},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return user
+
+    def units(self):
+        return [("province", self.province), ("city", self.city), ("county", self.county)]
+
+    # ---- returns ---------------------------------------------------------------------------
+
+    def stats_return(self, attachment, org, as_recorded_at=None):
+        def run():
+            if "stats_return" in get_commands():
+                args = ["--attachment", str(attachment), "--year", str(self.year), "--org", org.code]
+                args += ["--format", "json"]
+                if as_recorded_at:
+                    args += ["--as-recorded-at", as_recorded_at]
+                out = io.StringIO()
+                call_command("stats_return", *args, stdout=out)
+                cells = json.loads(out.getvalue())["cells"]
+            else:
+                engine = _module("stats.engine")
+                if engine is None or not hasattr(engine, "compute_return"):
+                    raise NotAvailable("no stats_return command and no stats.engine.compute_return")
+                as_of = datetime.datetime.fromisoformat(as_recorded_at) if as_recorded_at else None
+                cells = engine.compute_return(attachment, year=self.year, org_code=org.code, as_of=as_of).as_dict()[
+                    "cells"
+                ]
+            first = next(iter(cells))
+            return f"{len(cells)} cells, {first} = {cells[first]['value']}"
+
+        return run
+
+    # ---- drill-down ------------------------------------------------------------------------
+
+    def drill_down(self, attachment, key, org):
+        """The drill-down API (the cell's records and persons, first 500 of each)."""
+
+        def run():
+            try:
+                url = reverse("api-return-drilldown")
+            except NoReverseMatch:
+                raise NotAvailable("no drill-down API (api-return-drilldown)") from None
+            query = f"?attachment={attachment}&year={self.year}&org={org.code}&cell={key}"
+            data = self._get(url + query).json()
+            records = sum(part["record_count"] for part in data["parts"])
+            persons = sum(part["person_count"] for part in data["parts"])
+            return f"{key}: {records} records, {persons} persons"
+
+        return run
+
+    # ---- API and pages ---------------------------------------------------------------------
+
+    def _get(self, url):
+        response = self.client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        return response
+
+    def persons_first_page(self, org):
+        def run():
+            data = self._get(f"/api/v1/persons/?org={org.code}").json()
+            return f"{data['count']} persons, page of {len(data['results'])}"
+
+        return run
+
+    def persons_deep_page(self, org):
+        page = {}
+
+        def setup():
+            count = self._get(f"/api/v1/persons/?org={org.code}&page_size=1").json()["count"]
+            page["number"] = max(1, int(count / 50 * 0.8))
+
+        def run():
+            data = self._get(f"/api/v1/persons/?org={org.code}&page={page['number']}").json()
+            return f"page {page['number']:,} (50 a page), {len(data['results'])} rows"
+
+        run.setup = setup
+        return run
+
+    def household_page(self):
+        """The household file page (the UI's, else the API's detail) of a county household with members."""
+        target = {}
+
+        def setup():
+            households = Household.objects.filter(
+                organisation__path__startswith=self.county.path, members__isnull=False
+            )
+            pk = households.order_by("pk").values_list("pk", flat=True).first()
+            target["url"] = f"/households/{pk}/"
+            try:
+                resolve(target["url"])
+            except Resolver404:
+                target["url"] = f"/api/v1/households/{pk}/"
+
+        def run():
+            response = self._get(target["url"])
+            return f"{target['url']} ({len(response.content)} bytes)"
+
+        run.setup = setup
+        return run
+
+    # ---- bundles ---------------------------------------------------------------------------
+
+    def bundle_export(self, org, path):
+        def run():
+            if "export_bundle" not in get_commands():
+                raise NotAvailable("no export_bundle command")
+            call_command("export_bundle", *_export_args(org, path), stdout=io.StringIO())
+            with open(path, encoding="utf-8") as bundle:
+                data = json.load(bundle)
+            return f"{org.code}: {sum(len(v) for v in data.values() if isinstance(v, list))} records"
+
+        return run
+
+    def bundle_import(self, path):
+        def run():
+            if "import_bundle" not in get_commands():
+                raise NotAvailable("no import_bundle command")
+            if not os.path.exists(path):
+                raise NotAvailable("no exported bundle to import")
+            call_command("import_bundle", path, stdout=io.StringIO(), stderr=io.StringIO())
+            return "re-import of the exported bundle (no changes)"
+
+        return run
+
+    # ---- everything ------------------------------------------------------------------------
+
+    def operations(self, workdir):
+        cutoff_moment = f"{self.year}-09-15T12:00:00+08:00"
+        bundle = os.path.join(workdir, f"bundle-{self.county.code}.json")
+        ops = []
+        for attachment in (1, 2, 3):
+            for level, org in self.units():
+                ops.append((f"return A{attachment} {level} {org.code}", self.stats_return(attachment, org)))
+        for attachment in (1, 2, 3):
+            ops.append(
+                (
+                    f"return A{attachment} province --as-recorded-at {cutoff_moment}",
+                    self.stats_return(attachment, self.province, cutoff_moment),
+                )
+            )
+        if connection.vendor == "postgresql":
+            # PostgreSQL's JIT compiles the large FILTER aggregates of an as-of return for seconds.
+            for attachment in (1, 3):
+                ops.append(
+                    (
+                        f"return A{attachment} province --as-recorded-at {cutoff_moment} (jit off)",
+                        _without_jit(self.stats_return(attachment, self.province, cutoff_moment)),
+                    )
+                )
+        ops += [
+            ("drill-down a1.1 province", self.drill_down(1, "a1.1", self.province)),
+            ("drill-down a3.4 city", self.drill_down(3, "a3.4", self.city)),
+            (f"API persons ?org={self.city.code} first page", self.persons_first_page(self.city)),
+            (f"API persons ?org={self.city.code} deep page", self.persons_deep_page(self.city)),
+            (f"API persons ?org={self.province.code} deep page", self.persons_deep_page(self.province)),
+            ("household file page", self.household_page()),
+            (f"bundle export county {self.county.code}", self.bundle_export(self.county, bundle)),
+            (f"bundle import county {self.county.code}", self.bundle_import(bundle)),
+        ]
+        return ops
+
+    def run(self, log=print, only=None):
+        """Measure every operation (or those whose label contains one of ``only``)."""
+        results = []
+        with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
+            for label, operation in self.operations(workdir):
+                if only and not any(part in label for part in only):
+                    continue
+                row = measure(label, operation, repeat=self.repeat, timeout=self.timeout)
+                log(_line(row))
+                results.append(row)
+        return results
+
+
+def _without_jit(operation):
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        try:
+            return operation()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET jit")
+
+    return run
+
+
+def _export_args(org, path):
+    """Arguments of ``export_bundle`` for one unit's subtree, following the command's own options."""
+    command = importlib.import_module(f"{get_commands()['export_bundle']}.management.commands.export_bundle").Command()
+    parser = command.create_parser("manage.py", "export_bundle")
+    options = {a.dest for a in parser._actions}
+    args = []
+    if "org" in options:
+        args += ["--org", org.code]
+    if "output" in options:
+        args += ["--output", path]
+    elif "path" in options:
+        args += [path]
+    return args
+
+
+def _module(name):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _line(row):
+    if row["status"] == "ok":
+        return f"{row['operation']:<60} {row['median_ms']:>10.1f} ms {row['queries']:>5} q  {row['detail']}"
+    return f"{row['operation']:<60} {row['status']}: {row['detail']}"
+
+
+def counts():
+    """Rows per table that the benchmark reads, for the report."""
+    return {"persons": Person.objects.count(), "households": Household.objects.count()}

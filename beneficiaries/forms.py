@@ -1,0 +1,171 @@
+"""Web forms for persons, household files, schooling and graduate registrations: thin, they call the services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.choices import HardshipReason, Relationship, ReviewOutcome
+from beneficiaries.models import Graduate, Household, Person, Schooling
+from casework.scoping import scoped
+from casework.webforms import ScopedFormMixin, organisations_choice_field
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class PersonPickMixin:
+    """A record's person: preset from the file page (``person`` = pk) or found by exact resident ID number.
+
+    The full number is never shown back; lookups go through the blind index and
+    the user's scope.
+    """
+
+    def _setup_person(self):
+        if "person" not in self.fields:
+            return
+        self.fields["person"].required = False
+        self.fields["person"].widget = forms.HiddenInput()
+        self.fields["person_id_number"] = forms.CharField(
+            label=_("身份证号码"), max_length=18, required=False, help_text=_("从档案页进入时可不填。")
+        )
+        self.order_fields(["person_id_number"] + [name for name in self.fields if name != "person_id_number"])
+        preset = self.initial.get("person") or (self.instance.person_id if self.instance.pk else None)
+        if preset:
+            person = scoped(Person.objects.all(), self.user).filter(pk=preset).first()
+            self.person_label = str(person) if person else ""
+
+    def _clean_person(self, cleaned):
+        if "person" not in self.fields:
+            return
+        if cleaned.get("person"):
+            return
+        number = (cleaned.get("person_id_number") or "").strip().upper()
+        if not number:
+            self.add_error("person_id_number", _("请填写身份证号码。"))
+            return
+        person = scoped(Person.objects.all(), self.user).filter(id_number_digest=Person.digest(number)).first()
+        if person is None:
+            self.add_error("person_id_number", _("本单位范围内没有该身份证号码的人员，请先登记人员。"))
+        else:
+            cleaned["person"] = person
+            # The ModelForm builds its instance from cleaned_data after clean(); set it here too.
+            self.instance.person = person
+
+
+class RecordForm(PersonPickMixin, ScopedFormMixin, forms.ModelForm):
+    """Base of every case-record form: scoped choices, date pickers, person by ID number."""
+
+    person_label = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            if isinstance(form_field, forms.DateField):
+                form_field.widget = DATE
+        self._setup_person()
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_person(cleaned)
+        return cleaned
+
+
+class PersonForm(ScopedFormMixin, forms.Form):
+    """Register a person or change one; the ID number is validated by the service (Chinese message by the field)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    id_number = forms.CharField(label=_("身份证号码"), max_length=18)
+    phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
+    household = forms.ModelChoiceField(queryset=Household.objects.all(), label=_("所属档案"), required=False)
+    relationship = forms.ChoiceField(
+        label=_("与户主关系"), choices=[("", "---------"), *Relationship.choices], required=False
+    )
+
+    def __init__(self, *args, person=None, **kwargs):
+        self.person = person
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = organisations_choice_field(self.user, label=_("登记单位"))
+        if self.user.organisation_id:
+            self.fields["organisation"].initial = self.user.organisation_id
+        if person is not None:
+            # The stored number is not shown again: leave it empty to keep it.
+            self.fields["id_number"].required = False
+            self.fields["id_number"].help_text = _("当前：%(masked)s；不修改请留空。") % {
+                "masked": person.id_number_masked
+            }
+            self.fields.pop("organisation")
+        self.order_fields(["name", "id_number", "phone", "household", "relationship", "organisation", "reason"])
+
+    def instance_pk(self):
+        return self.person.pk if self.person else None
+
+    def service_data(self):
+        data = {key: self.cleaned_data[key] for key in ("name", "phone", "household", "relationship")}
+        if self.cleaned_data.get("id_number"):
+            data["id_number"] = self.cleaned_data["id_number"].strip()
+        return data
+
+
+class HouseholdForm(ScopedFormMixin, forms.ModelForm):
+    hardship_reasons = forms.MultipleChoiceField(
+        label=_("致困原因"), choices=HardshipReason.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "file_no",
+            "organisation",
+            "kind",
+            "single_parent_female",
+            "hardship_reasons",
+            "address",
+            "applied_on",
+        ]
+        widgets = {"applied_on": DATE}
+
+    def service_data(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SchoolingForm(RecordForm):
+    class Meta:
+        model = Schooling
+        fields = ["person", "stage", "school", "entered_on"]
+
+
+class GraduateForm(RecordForm):
+    class Meta:
+        model = Graduate
+        fields = [
+            "person",
+            "organisation",
+            "graduation_year",
+            "university",
+            "university_local",
+            "origin_local",
+            "registered_on",
+            "exited_on",
+        ]
+
+
+class WorkflowForm(forms.Form):
+    """A workflow step (review, notice, file, close) on a date, with a reason."""
+
+    day = forms.DateField(label=_("日期"), widget=DATE, required=False)
+    closing_reason = forms.CharField(label=_("退出原因"), max_length=300, required=False)
+    reason = forms.CharField(label=_("修改原因"), max_length=200, required=False)
+
+
+class AnnualReviewForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("核实结果"), choices=ReviewOutcome.choices)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == ReviewOutcome.CLOSED and not cleaned.get("note"):
+            raise ValidationError({"note": _("脱困退出须填写说明。")})
+        return cleaned
+
+
+class FileSearchForm(forms.Form):
+    q = forms.CharField(label=_("姓名、身份证号码或档案编号"), required=False)

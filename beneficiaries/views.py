@@ -1,0 +1,384 @@
+"""Web pages of the household file workspace: search, the file page, its workflow, members and records,
+the annual review worklist, and the lists of persons, files, schooling and graduates."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from beneficiaries import services
+from beneficiaries.forms import (
+    AnnualReviewForm,
+    FileSearchForm,
+    GraduateForm,
+    HouseholdForm,
+    PersonForm,
+    SchoolingForm,
+    WorkflowForm,
+)
+from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling, on_file_q
+from casework import listing
+from casework.listing import Column, RecordType, generic_update, model_form_data, run_form
+from casework.models import new_ref
+from casework.scoping import scoped
+from casework.services import record_create
+from casework.webforms import add_service_errors, reason_or
+
+# --- record types (lists, exports, forms) ----------------------------------------------------------
+
+
+def household_url(household):
+    return reverse("household-detail", kwargs={"pk": household.pk}) if household else None
+
+
+def _member_url(obj):
+    return household_url(obj.household) if obj.household_id else reverse("person-edit", kwargs={"pk": obj.pk})
+
+
+def _create_schooling(form, user, reason):
+    return record_create(Schooling, acting_user=user, reason=reason, data={**model_form_data(form), "ref": new_ref()})
+
+
+def _create_graduate(form, user, reason):
+    data = model_form_data(form)
+    return services.graduate_register(acting_user=user, reason=reason, **data)
+
+
+PERSON = Column(gettext_lazy("姓名"), "person.name", "person__name")
+PERSON_ID = Column(gettext_lazy("身份证号码"), "person.id_number_masked")
+
+HOUSEHOLDS = RecordType(
+    slug="households",
+    model=Household,
+    filterset="beneficiaries.filtersets.HouseholdFilterSet",
+    select_related=("organisation",),
+    default_sort="file_no",
+    columns=[
+        Column(gettext_lazy("档案编号"), "file_no", "file_no"),
+        Column(gettext_lazy("类别"), "get_kind_display", "kind"),
+        Column(gettext_lazy("状态"), "get_status_display"),
+        Column(gettext_lazy("申请日期"), "applied_on", "applied_on"),
+        Column(gettext_lazy("建档日期"), "filed_on", "filed_on"),
+        Column(gettext_lazy("退出日期"), "closed_on", "closed_on"),
+        Column(gettext_lazy("建档单位"), "organisation.name", "organisation__path"),
+    ],
+    form_class=HouseholdForm,
+    create=lambda form, user, reason: services.household_apply(acting_user=user, reason=reason, **form.service_data()),
+    update=lambda household, form, user, reason: services.household_update(
+        household, acting_user=user, reason=reason, data=form.service_data()
+    ),
+    detail_url=household_url,
+)
+PERSONS = RecordType(
+    slug="persons",
+    model=Person,
+    filterset="beneficiaries.filtersets.PersonFilterSet",
+    select_related=("organisation", "household"),
+    default_sort="id",
+    hidden_filters=(),
+    columns=[
+        Column(gettext_lazy("姓名"), "name", "name"),
+        Column(gettext_lazy("身份证号码"), "id_number_masked"),
+        Column(gettext_lazy("性别"), "get_gender_display", "gender"),
+        Column(gettext_lazy("出生日期"), "birth_date", "birth_date"),
+        Column(gettext_lazy("所属档案"), "household.file_no", "household__file_no"),
+        Column(gettext_lazy("与户主关系"), "get_relationship_display", "relationship"),
+        Column(gettext_lazy("登记单位"), "organisation.name", "organisation__path"),
+    ],
+    detail_url=_member_url,
+)
+SCHOOLING = RecordType(
+    slug="schooling",
+    model=Schooling,
+    filterset="beneficiaries.filtersets.SchoolingFilterSet",
+    select_related=("person", "person__household"),
+    default_sort="-entered_on",
+    columns=[
+        PERSON,
+        PERSON_ID,
+        Column(gettext_lazy("学段"), "get_stage_display", "stage"),
+        Column(gettext_lazy("学校"), "school", "school"),
+        Column(gettext_lazy("入学日期"), "entered_on", "entered_on"),
+        Column(gettext_lazy("所属档案"), "person.household.file_no"),
+    ],
+    form_class=SchoolingForm,
+    create=_create_schooling,
+    update=generic_update,
+)
+GRADUATES = RecordType(
+    slug="graduates",
+    model=Graduate,
+    filterset="beneficiaries.filtersets.GraduateFilterSet",
+    select_related=("person", "organisation"),
+    default_sort="-graduation_year",
+    columns=[
+        PERSON,
+        PERSON_ID,
+        Column(gettext_lazy("毕业年份"), "graduation_year", "graduation_year"),
+        Column(gettext_lazy("毕业院校"), "university", "university"),
+        Column(gettext_lazy("在本地就读"), "university_local"),
+        Column(gettext_lazy("登记日期"), "registered_on", "registered_on"),
+        Column(gettext_lazy("退出日期"), "exited_on", "exited_on"),
+        Column(gettext_lazy("登记单位"), "organisation.name", "organisation__path"),
+    ],
+    form_class=GraduateForm,
+    create=_create_graduate,
+    update=generic_update,
+)
+ANNUAL_REVIEWS = RecordType(
+    slug="annual-reviews",
+    model=AnnualReview,
+    select_related=("household", "reviewed_by"),
+    default_sort="-reviewed_on",
+    fallback_filters=("outcome",),
+    columns=[
+        Column(gettext_lazy("档案编号"), "household.file_no", "household__file_no"),
+        Column(gettext_lazy("核实日期"), "reviewed_on", "reviewed_on"),
+        Column(gettext_lazy("核实结果"), "get_outcome_display", "outcome"),
+        Column(gettext_lazy("核实人"), "reviewed_by"),
+        Column(gettext_lazy("说明"), "note"),
+    ],
+    detail_url=lambda review: household_url(review.household),
+)
+listing.register(HOUSEHOLDS, PERSONS, SCHOOLING, GRADUATES, ANNUAL_REVIEWS)
+
+
+# --- file search ----------------------------------------------------------------------------------
+
+
+def search_households(user, q):
+    """Files matching ``q``: a resident ID number (exact, through the blind index), a file number, or a
+    member's name."""
+    households = scoped(Household.objects.select_related("organisation"), user)
+    q = (q or "").strip()
+    if not q:
+        return households
+    match = Q(file_no__icontains=q) | Q(members__name__icontains=q)
+    if len(q) == 18:
+        match |= Q(members__id_number_digest=Person.digest(q))
+    return households.filter(match).distinct()
+
+
+@login_required
+def household_search(request):
+    form = FileSearchForm(request.GET or None)
+    q = form.data.get("q", "") if form.is_bound else ""
+    households = search_households(request.user, q).order_by("file_no")
+    page = Paginator(households, listing.PAGE_SIZE).get_page(request.GET.get("page"))
+    members = {}
+    for person in Person.objects.filter(household__in=list(page.object_list)).order_by("household_id", "id"):
+        members.setdefault(person.household_id, []).append(person)
+    rows = [{"household": h, "members": members.get(h.pk, [])} for h in page.object_list]
+    context = {"form": form, "page": page, "rows": rows, "q": q}
+    template = "beneficiaries/search_results.html" if request.headers.get("HX-Request") else "beneficiaries/search.html"
+    return render(request, template, context)
+
+
+# --- the file page --------------------------------------------------------------------------------
+
+
+def file_records(household, user):
+    """Everything recorded about the file's members, each list scoped to the user."""
+    from aid.models import AidGrant
+    from employment.models import Certificate, Loan, Placement, Service, Training
+    from notices.models import NoticeEntry
+
+    members = list(household.members.order_by("id"))
+
+    def of(model, *related):
+        return scoped(model.objects.filter(person__in=members).select_related("person", *related), user)
+
+    return {
+        "members": members,
+        "schooling": of(Schooling).order_by("person_id", "entered_on"),
+        "grants": of(AidGrant, "organisation"),
+        "notice_entries": of(NoticeEntry, "notice").order_by("-notice__starts_on"),
+        "trainings": of(Training, "institution"),
+        "certificates": of(Certificate),
+        "placements": of(Placement),
+        "loans": of(Loan),
+        "services": of(Service),
+        "reviews": household.reviews.select_related("reviewed_by").order_by("-reviewed_on", "-id"),
+    }
+
+
+@login_required
+def household_detail(request, pk):
+    household = get_object_or_404(scoped(Household.objects.select_related("organisation"), request.user), pk=pk)
+    context = {"household": household, "workflow_form": WorkflowForm(), **file_records(household, request.user)}
+    return render(request, "beneficiaries/household_detail.html", context)
+
+
+WORKFLOW = {
+    "review": (services.household_review, gettext_lazy("审核")),
+    "notice": (services.household_notice, gettext_lazy("公示")),
+    "file": (services.household_file, gettext_lazy("建档")),
+    "close": (services.household_close, gettext_lazy("脱困退出")),
+}
+
+
+@login_required
+@require_POST
+def household_step(request, pk, step):
+    """One workflow step of a file (review, notice, file, close), through the beneficiaries services."""
+    household = get_object_or_404(scoped(Household.objects.all(), request.user), pk=pk)
+    if step not in WORKFLOW:
+        return redirect(household_url(household))
+    service, label = WORKFLOW[step]
+    form = WorkflowForm(request.POST)
+    if form.is_valid():
+        kwargs = {"day": form.cleaned_data["day"]}
+        if step == "close":
+            kwargs["closing_reason"] = form.cleaned_data["closing_reason"]
+        try:
+            service(household, acting_user=request.user, reason=reason_or(form, label), **kwargs)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已办理：%(step)s。") % {"step": label})
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(household_url(household))
+
+
+@login_required
+def household_create(request):
+    form = HouseholdForm(request.POST or None, user=request.user, initial={"applied_on": timezone.localdate()})
+    return run_form(
+        request,
+        form,
+        lambda f, reason: services.household_apply(acting_user=request.user, reason=reason, **f.service_data()),
+        success=household_url,
+        title=_("新建困难职工档案（申请）"),
+    )
+
+
+@login_required
+def household_edit(request, pk):
+    household = get_object_or_404(scoped(Household.objects.all(), request.user), pk=pk)
+    form = HouseholdForm(request.POST or None, user=request.user, instance=household)
+    return run_form(
+        request,
+        form,
+        lambda f, reason: services.household_update(
+            household, acting_user=request.user, reason=reason, data=f.service_data()
+        ),
+        success=household_url,
+        title=_("修改档案 %(no)s") % {"no": household.file_no},
+        instance=household,
+    )
+
+
+# --- persons --------------------------------------------------------------------------------------
+
+
+def _person_saved_url(person):
+    return household_url(person.household) if person.household_id else reverse("persons-list")
+
+
+@login_required
+def person_create(request):
+    initial = {"household": request.GET.get("household"), "relationship": request.GET.get("relationship", "")}
+    form = PersonForm(request.POST or None, user=request.user, initial=initial)
+    return run_form(
+        request,
+        form,
+        lambda f, reason: services.person_register(
+            acting_user=request.user,
+            reason=reason,
+            organisation=f.cleaned_data["organisation"],
+            **f.service_data(),
+        ),
+        success=_person_saved_url,
+        title=_("登记人员"),
+    )
+
+
+@login_required
+def person_edit(request, pk):
+    person = get_object_or_404(scoped(Person.objects.select_related("household"), request.user), pk=pk)
+    initial = {
+        "name": person.name,
+        "phone": person.phone,
+        "household": person.household_id,
+        "relationship": person.relationship,
+    }
+    form = PersonForm(request.POST or None, user=request.user, person=person, initial=initial)
+    return run_form(
+        request,
+        form,
+        lambda f, reason: services.person_update(
+            person, acting_user=request.user, reason=reason, data=f.service_data()
+        ),
+        success=_person_saved_url,
+        title=_("修改人员信息：%(name)s") % {"name": person.name},
+        instance=person,
+    )
+
+
+# --- annual review --------------------------------------------------------------------------------
+
+
+def review_worklist(user, year):
+    """On-file households of the user's subtree with no annual review in ``year`` (on file today)."""
+    today = timezone.localdate()
+    reviewed = AnnualReview.objects.filter(
+        household=OuterRef("pk"),
+        reviewed_on__gte=datetime.date(year, 1, 1),
+        reviewed_on__lte=datetime.date(year, 12, 31),
+    )
+    return (
+        scoped(Household.objects.select_related("organisation"), user)
+        .filter(on_file_q(today))
+        .exclude(Exists(reviewed))
+        .order_by("filed_on", "file_no")
+    )
+
+
+@login_required
+def annual_review_list(request):
+    year = timezone.localdate().year
+    page = Paginator(review_worklist(request.user, year), listing.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "beneficiaries/annual_review.html",
+        {"page": page, "year": year, "form": AnnualReviewForm()},
+    )
+
+
+@login_required
+@require_POST
+def annual_review_submit(request, pk):
+    household = get_object_or_404(scoped(Household.objects.all(), request.user), pk=pk)
+    form = AnnualReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.annual_review_record(
+                household,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+                reason=_("年度核实"),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if form.errors:
+        for message in [m for errors in form.errors.values() for m in errors]:
+            messages.error(request, f"{household.file_no}：{message}")
+    else:
+        messages.success(request, _("档案 %(no)s 已完成年度核实。") % {"no": household.file_no})
+    if form.cleaned_data.get("outcome") == "updated" and not form.errors:
+        return redirect("household-edit", pk=household.pk)
+    return redirect("annual-review")

@@ -1,0 +1,71 @@
+"""Reads behind the home page: what needs doing in the user's unit, each through :func:`scoped`."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from beneficiaries.models import AnnualReview, Household, on_file_q
+from casework.scoping import scoped
+
+ENDING_SOON_DAYS = 7
+
+
+def households_waiting_review(user, limit=10):
+    """Applications not yet reviewed (and not closed), oldest first."""
+    return (
+        scoped(Household.objects.select_related("organisation"), user)
+        .filter(reviewed_on__isnull=True, closed_on__isnull=True)
+        .order_by("applied_on", "file_no")[:limit]
+    )
+
+
+def annual_reviews_due(user, today=None):
+    """How many on-file households have no annual review this year."""
+    today = today or timezone.localdate()
+    reviewed = AnnualReview.objects.filter(household=OuterRef("pk"), reviewed_on__year=today.year)
+    return scoped(Household.objects.all(), user).filter(on_file_q(today)).exclude(Exists(reviewed)).count()
+
+
+def notices_running(user, today=None):
+    """Published notices whose period is running today, and those ending within a week (ends_on first)."""
+    from notices.choices import NoticeStatus
+    from notices.models import Notice
+
+    today = today or timezone.localdate()
+    notices = scoped(Notice.objects.select_related("organisation"), user).filter(
+        status=NoticeStatus.PUBLISHED, starts_on__lte=today, ends_on__gte=today
+    )
+    running = list(notices.order_by("ends_on", "ref")[:20])
+    soon = today + datetime.timedelta(days=ENDING_SOON_DAYS)
+    for notice in running:
+        notice.ending_soon = notice.ends_on <= soon
+    return running
+
+
+def returns_due(user, today=None):
+    """The notice's deadlines for the user's unit this year, with the filing status of each."""
+    from stats.selectors import deadlines_for
+
+    if user.organisation_id is None:
+        return []
+    today = today or timezone.localdate()
+    try:
+        rows = deadlines_for(user, year=today.year, org_code=user.organisation.code, today=today)["deadlines"]
+    except ValidationError:
+        return []
+    return [row for row in rows if row["org"] == user.organisation.code]
+
+
+def indicators(user, today=None):
+    """The notice's target indicators for the user's unit this year (empty when they cannot be computed)."""
+    from stats.selectors import indicators_for
+
+    if user.organisation_id is None:
+        return []
+    today = today or timezone.localdate()
+    try:
+        return indicators_for(user, year=today.year, org_code=user.organisation.code)["indicators"]
+    except ValidationError:
+        return []

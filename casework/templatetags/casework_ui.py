@@ -1,0 +1,74 @@
+"""Template helpers of the web interface: the navigation (only pages that exist), query strings, SVG bars."""
+
+import datetime
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# (url name, label): a page another engineer has not built yet simply does not show.
+NAV = (
+    ("home", _("首页")),
+    ("household-search", _("档案")),
+    ("annual-review", _("年度核实")),
+    ("records", _("记录")),
+    ("notices:index", _("公示")),
+    ("stats-returns", _("统计报表")),
+    ("rosters:index", _("名册导入")),
+    ("bundle-import", _("数据包导入")),
+)
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context):
+    request = context.get("request")
+    items = []
+    for name, label in NAV:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        current = bool(request) and (request.path == url if url == "/" else request.path.startswith(url))
+        items.append({"url": url, "label": label, "current": current})
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (``None`` removes one)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value not in (None, ""):
+            query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def bar_width(value, maximum=100):
+    """Width (0-100) of an SVG bar for ``value`` out of ``maximum``."""
+    try:
+        value, maximum = float(value), float(maximum)
+    except (TypeError, ValueError):
+        return 0
+    if maximum <= 0:
+        return 0
+    return round(max(0.0, min(value / maximum, 1.0)) * 100, 1)
+
+
+@register.filter
+def display(value):
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return "; ".join(f"{key}={item}" for key, item in value.items())
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        # ISO dates everywhere in lists: sortable, unambiguous, the same in both languages.
+        return value.isoformat()
+    return value

@@ -1,0 +1,59 @@
+"""Helpers shared by the web forms of every app: scoped choices and service errors shown next to fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Organisation
+from casework.scoping import scoped
+
+
+def add_service_errors(form, error):
+    """Put a service's ``ValidationError`` on the form: each message next to its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            visible = field in form.fields and not form.fields[field].widget.is_hidden
+            target = field if visible else None
+            for message in messages:
+                if target is None and field not in ("__all__", None):
+                    # A rule about a field the form does not show (the preset person): said at the top, named.
+                    label = form.fields[field].label if field in form.fields else field
+                    message = f"{label}：{message}"
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class ScopedFormMixin:
+    """Limits every related-object choice to the user's subtree and defaults the unit to the user's own.
+
+    Forms take ``user=`` and a ``reason`` field (the change reason written to the history).
+    """
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = forms.CharField(
+            label=_("修改原因"), max_length=200, required=False, help_text=_("记入修改记录，可不填。")
+        )
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset.model, "scope_path"):
+                field.queryset = scoped(queryset, user)
+        organisation = self.fields.get("organisation")
+        if organisation is not None and not self.instance_pk() and user.organisation_id:
+            organisation.initial = user.organisation_id
+
+    def instance_pk(self):
+        instance = getattr(self, "instance", None)
+        return instance.pk if instance is not None else None
+
+
+def organisations_choice_field(user, **kwargs):
+    return forms.ModelChoiceField(
+        queryset=scoped(Organisation.objects.all(), user), label=kwargs.pop("label", _("填报单位")), **kwargs
+    )
+
+
+def reason_or(form, default):
+    return (form.cleaned_data.get("reason") or "").strip() or str(default)

@@ -1,0 +1,182 @@
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from casework.api.base import ScopedModelViewSet, change_reason
+from casework.models import Organisation
+from casework.permissions import IsReviewer, IsScopedUser
+from casework.scoping import scoped
+from notices import printing, selectors, services
+from notices.api import serializers
+from notices.filtersets import NoticeFilterSet
+from notices.models import Notice, NoticeEntry, Objection
+
+
+def _entries(rows):
+    return [{"person": row["person"], "amount": row["amount"]} for row in rows]
+
+
+class NoticeViewSet(ScopedModelViewSet):
+    """Public notices (公示) with their list and objections; reviewers build, publish, withdraw and replace them.
+
+    A published notice is never edited (PUT/PATCH/DELETE answer 400): withdraw it
+    and publish a new version (``replace``).
+    """
+
+    queryset = (
+        Notice.objects.select_related("organisation", "replaces")
+        .prefetch_related(
+            Prefetch("entries", queryset=NoticeEntry.objects.select_related("person").order_by("id")),
+            Prefetch("objections", queryset=Objection.objects.select_related("person", "decided_by")),
+            "replaced_by",
+        )
+        .order_by("-starts_on", "ref")
+    )
+    serializer_class = serializers.NoticeSerializer
+    filterset_class = NoticeFilterSet
+    ordering_fields = ["starts_on", "ends_on", "ref"]
+    # Recording an objection is a caseworker's job (they take the calls); deciding one is a reviewer's.
+    scoped_user_actions = {"objections"}
+
+    def get_permissions(self):
+        if self.request.method in ("GET", "HEAD", "OPTIONS") or self.action in self.scoped_user_actions:
+            return [IsScopedUser()]
+        return [IsReviewer()]
+
+    def create_record(self, *, acting_user, reason, data):
+        data = dict(data)
+        entries = _entries(data.pop("entry_rows", []))
+        return services.notice_build(acting_user=acting_user, reason=reason, entries=entries, **data)
+
+    def update_record(self, notice, *, acting_user, reason, data):
+        data = dict(data)
+        rows = data.pop("entry_rows", None)
+        if "organisation" in data and data["organisation"] != notice.organisation:
+            raise exceptions.ValidationError({"organisation": ["公示单位不能修改。"]})
+        return services.notice_update(
+            notice,
+            acting_user=acting_user,
+            reason=reason,
+            data=data,
+            entries=_entries(rows) if rows is not None else None,
+        )
+
+    def delete_record(self, notice, *, acting_user, reason):
+        services.notice_discard(notice, acting_user=acting_user, reason=reason)
+
+    def _fresh(self, notice):
+        return self.get_serializer(self.get_queryset().get(pk=notice.pk)).data
+
+    @extend_schema(request=serializers.PublishSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        params = serializers.PublishSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        notice = services.notice_publish(
+            self.get_object(),
+            acting_user=request.user,
+            reason=change_reason(request, "publish notice"),
+            **params.validated_data,
+        )
+        return Response(self._fresh(notice))
+
+    @extend_schema(request=serializers.WithdrawSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        params = serializers.WithdrawSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        notice = services.notice_withdraw(
+            self.get_object(),
+            acting_user=request.user,
+            reason=change_reason(request, "withdraw notice"),
+            **params.validated_data,
+        )
+        return Response(self._fresh(notice))
+
+    @extend_schema(request=serializers.ReplaceSerializer, responses=serializers.NoticeSerializer)
+    @action(detail=True, methods=["post"])
+    def replace(self, request, pk=None):
+        params = serializers.ReplaceSerializer(data=request.data, context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        rows = data.pop("entries_input", None)
+        notice = services.notice_replace(
+            self.get_object(),
+            acting_user=request.user,
+            reason=change_reason(request, "replace notice"),
+            entries=_entries(rows) if rows is not None else None,
+            **data,
+        )
+        return Response(self._fresh(notice), status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        """The printable list as an A4 PDF (names as the unit chose, ID numbers masked)."""
+        notice = self.get_object()
+        response = HttpResponse(printing.render_pdf(notice), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="notice-{notice.ref}.pdf"'
+        return response
+
+    @extend_schema(methods=["post"], request=serializers.ObjectionSerializer, responses=serializers.ObjectionSerializer)
+    @extend_schema(methods=["get"], responses=serializers.ObjectionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def objections(self, request, pk=None):
+        """The objections raised against persons on this notice; POST records one."""
+        notice = self.get_object()
+        if request.method == "GET":
+            rows = selectors.notice_objections(notice)
+            return Response(serializers.ObjectionSerializer(rows, many=True).data)
+        params = serializers.ObjectionSerializer(data=request.data, context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        objection = services.objection_record(
+            notice,
+            acting_user=request.user,
+            reason=change_reason(request, "record objection"),
+            **params.validated_data,
+        )
+        return Response(serializers.ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.DecideSerializer, responses=serializers.ObjectionSerializer)
+    @action(detail=True, methods=["post"], url_path=r"objections/(?P<objection_id>\d+)/decide")
+    def decide(self, request, pk=None, objection_id=None):
+        """Decide an objection: ``upheld`` true takes the person off the list and blocks their first grant."""
+        notice = self.get_object()
+        objection = get_object_or_404(Objection, pk=objection_id, notice=notice)
+        params = serializers.DecideSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        objection = services.objection_decide(
+            objection,
+            acting_user=request.user,
+            reason=change_reason(request, "decide objection"),
+            **params.validated_data,
+        )
+        return Response(serializers.ObjectionSerializer(objection).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("org", str, required=True, description="单位代码"),
+            OpenApiParameter("since", OpenApiTypes.DATE, description="新建档家庭的审核或建档日期起"),
+        ],
+        responses=serializers.CandidateSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def candidates(self, request):
+        """Who may be put on a notice of the unit ``org``: new household-file members and first-time aid recipients."""
+        code = request.query_params.get("org") or getattr(request.user.organisation, "code", None)
+        organisation = get_object_or_404(scoped(Organisation.objects.all(), request.user), code=code)
+        since = request.query_params.get("since") or None
+        if since:
+            from django.utils.dateparse import parse_date
+
+            since = parse_date(since)
+            if since is None:
+                raise exceptions.ValidationError({"since": ["日期格式应为 YYYY-MM-DD。"]})
+        rows = selectors.candidates_for(request.user, organisation, since=since)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(serializers.CandidateSerializer(page, many=True).data)

@@ -1,0 +1,120 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from notices import selectors
+from notices.models import Notice
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it reads and writes ISO dates only, whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
+
+
+class NoticeForm(forms.Form):
+    """A notice's details and its list: one amount box per candidate, an empty box leaves the person out."""
+
+    title = forms.CharField(label=_("标题"), max_length=200, required=False)
+    posted_at = forms.CharField(label=_("公示地点"), max_length=200, help_text=_("职工所在单位，或所在社区（村）。"))
+    contact = forms.CharField(label=_("异议联系人及电话"), max_length=200, required=False)
+    starts_on = forms.DateField(label=_("公示开始日期"), widget=DateInput)
+    period_days = forms.IntegerField(label=_("公示期（天）"), min_value=1, max_value=366)
+    mask_names = forms.BooleanField(label=_("姓名脱敏（如 张*明）"), required=False)
+
+    def __init__(self, *args, people, amounts=None, **kwargs):
+        """``people``: the persons offered (candidates, and a draft's own entries); ``amounts``: person pk → amount."""
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": _("困难职工帮扶对象公示"),
+                "starts_on": timezone.localdate(),
+                "period_days": selectors.period_days(),
+                "mask_names": True,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.people = list(people)
+        amounts = amounts or {}
+        for person in self.people:
+            self.fields[self.amount_field(person)] = forms.DecimalField(
+                label=person.name,
+                required=False,
+                min_value=Decimal("0.01"),
+                max_digits=14,
+                decimal_places=2,
+                initial=amounts.get(person.pk),
+            )
+
+    @staticmethod
+    def amount_field(person):
+        return f"amount_{person.pk}"
+
+    def rows(self):
+        """``(person, bound amount field)`` for the template."""
+        return [(person, self[self.amount_field(person)]) for person in self.people]
+
+    def entries(self):
+        return [
+            {"person": person, "amount": self.cleaned_data[self.amount_field(person)]}
+            for person in self.people
+            if self.cleaned_data.get(self.amount_field(person))
+        ]
+
+    def details(self):
+        fields = ("title", "posted_at", "contact", "starts_on", "period_days", "mask_names")
+        return {k: self.cleaned_data[k] for k in fields}
+
+    @classmethod
+    def initial_from(cls, notice):
+        return {
+            "title": notice.title,
+            "posted_at": notice.posted_at,
+            "contact": notice.contact,
+            "starts_on": notice.starts_on,
+            "period_days": (notice.ends_on - notice.starts_on).days + 1,
+            "mask_names": notice.mask_names,
+        }
+
+
+class WithdrawForm(forms.Form):
+    withdrawn_reason = forms.CharField(label=_("撤回原因"), max_length=300)
+
+
+class ReplaceForm(forms.Form):
+    withdrawn_reason = forms.CharField(
+        label=_("撤回原因"), max_length=300, required=False, help_text=_("原公示仍在发布状态时必填。")
+    )
+    starts_on = forms.DateField(label=_("新公示开始日期"), widget=DateInput)
+    period_days = forms.IntegerField(label=_("公示期（天）"), min_value=1, max_value=366)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"starts_on": timezone.localdate(), "period_days": selectors.period_days()})
+        super().__init__(*args, **kwargs)
+
+
+class ObjectionForm(forms.Form):
+    person = forms.TypedChoiceField(label=_("被异议人员"), coerce=int)
+    raised_on = forms.DateField(label=_("提出日期"), widget=DateInput)
+    content = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, notice: Notice, **kwargs):
+        kwargs.setdefault("initial", {"raised_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [
+            (entry.person_id, f"{entry.person.name}（{entry.person.id_number_masked}）")
+            for entry in selectors.notice_entries(notice)
+        ]
+
+
+class DecideForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("处理结果"),
+        choices=[("", _("请选择")), ("1", _("异议成立")), ("0", _("异议不成立"))],
+        coerce=lambda v: v == "1",
+    )

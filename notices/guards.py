@@ -1,0 +1,103 @@
+"""公示 before a first grant: the guard rule of ``returns.md``, written once, checked on batches.
+
+A person's first aid grant (their earliest across all units, so a grant dated
+before all their existing grants is first too) needs a published notice listing
+that person whose period ended before the grant date (``ends_on < granted_on``)
+with no upheld objection against that person on that notice. An upheld
+objection blocks only the person it names.
+
+The batch may be unsaved grants of persons created in the same batch (the
+bundle importer): persons are read from ``grant.person``; one without a primary
+key has no grant and no notice in the database yet.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Exists, Min, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from aid.models import AidGrant
+from casework.guards import guard
+from notices.choices import NoticeStatus
+from notices.models import NoticeEntry, Objection
+
+
+def _person(grant):
+    """The grant's person object (possibly unsaved), or ``None`` when none is set."""
+    field = AidGrant._meta.get_field("person")
+    person = field.get_cached_value(grant, None)
+    if person is None and grant.person_id is not None:
+        person = grant.person
+    return person
+
+
+@guard(AidGrant)
+def first_grant_needs_notice(grants):
+    """Refuse a person's first grant unless a clean notice listing them ended before its date."""
+    rows = []
+    for index, grant in enumerate(grants):
+        person = _person(grant)
+        if person is not None and grant.granted_on is not None:
+            # A person is keyed by pk once saved, by object identity while still unsaved.
+            rows.append((index, grant, person.pk or ("new", id(person))))
+    if not rows:
+        return
+    saved = {key for _i, _g, key in rows if not isinstance(key, tuple)}
+
+    # The earliest other grant of each person: in the database (less the grants this batch
+    # saves or replaces) and in the batch itself.
+    batch_pks = [g.pk for _i, g, _k in rows if g.pk]
+    batch_refs = [g.ref for _i, g, _k in rows if g.ref]
+    earliest_db = dict(
+        AidGrant.objects.filter(person_id__in=saved)
+        .exclude(pk__in=batch_pks)
+        .exclude(ref__in=batch_refs)
+        .values("person_id")
+        .annotate(first=Min("granted_on"))
+        .values_list("person_id", "first")
+    )
+    batch_dates = defaultdict(list)
+    for index, grant, key in rows:
+        batch_dates[key].append((grant.granted_on, index))
+
+    def is_first(index, grant, key):
+        earlier_db = earliest_db.get(key)
+        if earlier_db is not None and earlier_db < grant.granted_on:
+            return False
+        return not any(day < grant.granted_on for day, other in batch_dates[key] if other != index)
+
+    firsts = [(index, grant, key) for index, grant, key in rows if is_first(index, grant, key)]
+    if not firsts:
+        return
+
+    # Every published notice listing these persons, with whether an objection against the person was upheld.
+    listings = defaultdict(list)
+    entries = (
+        NoticeEntry.objects.filter(person_id__in={k for _i, _g, k in firsts if k in saved})
+        .filter(notice__status=NoticeStatus.PUBLISHED)
+        .annotate(
+            objection_upheld=Exists(
+                Objection.objects.filter(notice=OuterRef("notice"), person=OuterRef("person"), upheld=True)
+            )
+        )
+        .values_list("person_id", "notice__ref", "notice__ends_on", "struck_off", "objection_upheld")
+    )
+    for person_id, ref, ends_on, struck_off, upheld in entries:
+        listings[person_id].append((ref, ends_on, struck_off or upheld))
+
+    for index, grant, key in firsts:
+        found = listings.get(key, [])
+        clean = [(ref, ends_on) for ref, ends_on, blocked in found if not blocked]
+        if any(ends_on < grant.granted_on for _ref, ends_on in clean):
+            continue
+        if clean:
+            ref, ends_on = max(clean, key=lambda c: c[1])
+            message = _("首次发放助学款须在公示期结束之后：公示 %(ref)s 至 %(ends_on)s 结束，发放日期须晚于该日。") % {
+                "ref": ref,
+                "ends_on": ends_on.isoformat(),
+            }
+        elif found:
+            message = _("该学生在公示中被提出的异议经核实成立，不能发放助学款。")
+        else:
+            message = _("首次发放助学款前须经公示：该学生未列入任何已发布的公示。")
+        yield index, "person", message

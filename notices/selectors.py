@@ -1,0 +1,127 @@
+"""Reads of public notices (公示), always scoped to the user's subtree.
+
+Who may be put on a notice is defined here once (:func:`candidates`), and both
+the build form and :func:`notices.services.notice_build` use it.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Sum, When
+from django.utils import timezone
+
+from aid.models import AidGrant
+from beneficiaries.models import Person, on_file_q
+from casework.scoping import require_within_scope, scoped
+from notices.choices import NoticeStatus
+from notices.filtersets import NoticeFilterSet
+from notices.models import Notice, NoticeEntry, Objection
+
+
+def recent_days():
+    """How far back a household file counts as new (reviewed or filed), in days; ``NOTICES_RECENT_DAYS``."""
+    return getattr(settings, "NOTICES_RECENT_DAYS", 180)
+
+
+def period_days():
+    """The default length of a notice period in days (公示期), ``NOTICES_PERIOD_DAYS``; 7 unless configured."""
+    return getattr(settings, "NOTICES_PERIOD_DAYS", 7)
+
+
+def notices_for(user, filters=None):
+    """Notices of the user's subtree, with entry counts, narrowed by :class:`NoticeFilterSet`."""
+    qs = scoped(Notice.objects.select_related("organisation", "replaces"), user).annotate(
+        entry_count=Count("entries", filter=Q(entries__struck_off=False), distinct=True),
+        objection_count=Count("objections", distinct=True),
+    )
+    return NoticeFilterSet(filters, queryset=qs).qs if filters else qs
+
+
+def notices_running(user, day=None):
+    """Published notices whose period includes ``day`` (today by default)."""
+    day = day or timezone.localdate()
+    return notices_for(user).filter(status=NoticeStatus.PUBLISHED, starts_on__lte=day, ends_on__gte=day)
+
+
+def notices_ended(user, day=None):
+    """Published notices whose period ended before ``day`` (today by default)."""
+    day = day or timezone.localdate()
+    return notices_for(user).filter(status=NoticeStatus.PUBLISHED, ends_on__lt=day)
+
+
+def listed_q(exclude_notice=None):
+    """Persons standing on a published notice (not struck off); a notice being replaced does not count."""
+    entries = NoticeEntry.objects.filter(person=OuterRef("pk"), notice__status=NoticeStatus.PUBLISHED, struck_off=False)
+    if exclude_notice is not None:
+        entries = entries.exclude(notice=exclude_notice)
+    return Exists(entries)
+
+
+def candidates(organisation, *, day=None, since=None, exclude_notice=None):
+    """Persons of ``organisation``'s subtree who may be put on a notice on ``day``.
+
+    Two kinds of newly assisted persons qualify, if they are not yet on a published
+    notice: members of a new household file (reviewed, or filed, on or after
+    ``since`` — ``NOTICES_RECENT_DAYS`` ago by default — and not closed), and
+    first-time student-aid recipients (members of a household on file on ``day``
+    who have no aid grant yet). Each row carries ``new_household`` and
+    ``first_aid`` so the form can say why the person is there.
+    """
+    day = day or timezone.localdate()
+    since = since or day - datetime.timedelta(days=recent_days())
+    new_household = Q(household__reviewed_on__isnull=False, household__closed_on__isnull=True) & (
+        Q(household__reviewed_on__gte=since) | Q(household__filed_on__gte=since)
+    )
+    first_aid = on_file_q(day, "household__") & ~Exists(AidGrant.objects.filter(person=OuterRef("pk")))
+    return (
+        Person.objects.filter(organisation__path__startswith=organisation.path, household__isnull=False)
+        .filter(~listed_q(exclude_notice))
+        .filter(new_household | first_aid)
+        .annotate(
+            # CASE, not the bare condition: a NULL date would make the flag NULL instead of false.
+            new_household=Case(When(new_household, then=True), default=False, output_field=BooleanField()),
+            first_aid=Case(When(first_aid, then=True), default=False, output_field=BooleanField()),
+        )
+        .select_related("household")
+        .order_by("household__file_no", "id")
+    )
+
+
+def candidates_for(user, organisation, **kwargs):
+    """:func:`candidates` for a unit within the user's scope."""
+    require_within_scope(user, organisation)
+    return candidates(organisation, **kwargs)
+
+
+def notice_entries(notice):
+    """Every entry of a notice (struck off ones too), in list order."""
+    return notice.entries.select_related("person").order_by("id")
+
+
+def notice_listed_entries(notice):
+    """The entries the printed list shows: the upheld objections took the others off."""
+    return notice_entries(notice).filter(struck_off=False)
+
+
+def notice_totals(notice):
+    """Number of listed persons and the sum of their assistance standards, counted by the database."""
+    return notice.entries.filter(struck_off=False).aggregate(persons=Count("id"), amount=Sum("amount"))
+
+
+def notice_objections(notice):
+    return Objection.objects.filter(notice=notice).select_related("person", "decided_by").order_by("raised_on", "id")
+
+
+def notice_versions(notice):
+    """The chain of versions a notice belongs to (what it replaces and what replaced it), oldest first."""
+    first = notice
+    seen = {first.pk}
+    while first.replaces_id and first.replaces_id not in seen:
+        first = Notice.objects.select_related("replaces").get(pk=first.replaces_id)
+        seen.add(first.pk)
+    chain = [first]
+    while True:
+        following = Notice.objects.filter(replaces=chain[-1]).order_by("id").first()
+        if following is None or following.pk in {n.pk for n in chain}:
+            return chain
+        chain.append(following)

@@ -1,0 +1,281 @@
+"""Web pages of public notices: list, build, edit a draft, detail with its workflow, print view, PDF, objections."""
+
+from functools import wraps
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casework.permissions import IsReviewer
+from casework.selectors import organisations_for
+from notices import forms, printing, selectors, services
+from notices.filtersets import NoticeFilterSet
+from notices.models import Objection
+
+LIST_ROWS_SHOWN = 200
+
+
+def is_reviewer(request):
+    return IsReviewer().has_permission(request, None)
+
+
+def reviewer_required(view):
+    """Building, publishing, withdrawing and deciding are a reviewer's (or an administrator's) work."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_reviewer(request):
+            raise PermissionDenied(_("只有审核人员可以进行此操作。"))
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _notice_or_404(user, pk):
+    return get_object_or_404(selectors.notices_for(user), pk=pk)
+
+
+def _errors(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _add_errors(form, error):
+    for field, problems in getattr(error, "error_dict", {"__all__": error.error_list}).items():
+        for problem in problems:
+            message = " ".join(problem.messages) if hasattr(problem, "messages") else str(problem)
+            form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+def notice_list(request):
+    filterset = NoticeFilterSet(request.GET or None, queryset=selectors.notices_for(request.user))
+    notices = filterset.qs if filterset.is_bound else filterset.queryset
+    return render(
+        request,
+        "notices/list.html",
+        {
+            "filterset": filterset,
+            "notices": notices[:LIST_ROWS_SHOWN],
+            "count": notices.count(),
+            "can_build": is_reviewer(request),
+        },
+    )
+
+
+def _organisation(request):
+    units = organisations_for(request.user)
+    code = request.GET.get("org") or request.POST.get("org")
+    if code:
+        return get_object_or_404(units, code=code), units
+    return (request.user.organisation or units.first()), units
+
+
+@reviewer_required
+def notice_build(request):
+    organisation, units = _organisation(request)
+    if organisation is None:
+        raise PermissionDenied
+    people = selectors.candidates_for(request.user, organisation)
+    form = forms.NoticeForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.notice_build(
+                organisation=organisation,
+                entries=form.entries(),
+                acting_user=request.user,
+                reason="build notice (web)",
+                **form.details(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("公示草稿已生成，请核对后发布。"))
+            return redirect("notices:detail", pk=notice.pk)
+    return render(
+        request,
+        "notices/build.html",
+        {"form": form, "organisation": organisation, "units": units, "notice": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@reviewer_required
+def notice_edit(request, pk):
+    notice = _notice_or_404(request.user, pk)
+    if not notice.is_draft:
+        messages.error(request, _("已发布的公示不能修改，只能撤回后发布新版本。"))
+        return redirect("notices:detail", pk=pk)
+    entries = list(selectors.notice_entries(notice))
+    listed = {entry.person_id for entry in entries}
+    people = [entry.person for entry in entries] + [
+        p for p in selectors.candidates(notice.organisation, exclude_notice=notice.replaces) if p.pk not in listed
+    ]
+    form = forms.NoticeForm(
+        request.POST or None,
+        people=people,
+        amounts={entry.person_id: entry.amount for entry in entries},
+        initial=forms.NoticeForm.initial_from(notice),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_update(
+                notice, acting_user=request.user, reason="edit draft (web)", data=form.details(), entries=form.entries()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("草稿已保存。"))
+            return redirect("notices:detail", pk=pk)
+    return render(
+        request,
+        "notices/build.html",
+        {"form": form, "organisation": notice.organisation, "units": None, "notice": notice},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def notice_detail(request, pk):
+    notice = _notice_or_404(request.user, pk)
+    return render(
+        request,
+        "notices/detail.html",
+        {
+            "notice": notice,
+            "entries": selectors.notice_entries(notice),
+            "totals": selectors.notice_totals(notice),
+            "objections": selectors.notice_objections(notice),
+            "versions": selectors.notice_versions(notice),
+            "withdraw_form": forms.WithdrawForm(),
+            "objection_form": forms.ObjectionForm(notice=notice),
+            "decide_form": forms.DecideForm(),
+            "can_review": is_reviewer(request),
+        },
+    )
+
+
+@reviewer_required
+@require_POST
+def notice_publish(request, pk):
+    notice = _notice_or_404(request.user, pk)
+    try:
+        services.notice_publish(notice, acting_user=request.user, reason="publish notice (web)")
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("公示已发布。"))
+    return redirect("notices:detail", pk=pk)
+
+
+@reviewer_required
+@require_POST
+def notice_discard(request, pk):
+    notice = _notice_or_404(request.user, pk)
+    try:
+        services.notice_discard(notice, acting_user=request.user, reason="discard draft (web)")
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("notices:detail", pk=pk)
+    messages.success(request, _("草稿已删除。"))
+    return redirect("notices:index")
+
+
+@reviewer_required
+@require_POST
+def notice_withdraw(request, pk):
+    notice = _notice_or_404(request.user, pk)
+    form = forms.WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写撤回原因。"))
+        return redirect("notices:detail", pk=pk)
+    try:
+        services.notice_withdraw(
+            notice,
+            acting_user=request.user,
+            withdrawn_reason=form.cleaned_data["withdrawn_reason"],
+            reason="withdraw notice (web)",
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("公示已撤回。"))
+    return redirect("notices:detail", pk=pk)
+
+
+@reviewer_required
+def notice_replace(request, pk):
+    notice = _notice_or_404(request.user, pk)
+    form = forms.ReplaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.notice_replace(
+                notice, acting_user=request.user, reason="replace notice (web)", **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("新版本草稿已生成，原公示已撤回。请核对名单后发布。"))
+            return redirect("notices:detail", pk=new.pk)
+    return render(request, "notices/replace.html", {"notice": notice, "form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def notice_print(request, pk):
+    """The printable list (A4) in the browser: the same document the PDF is made from."""
+    notice = _notice_or_404(request.user, pk)
+    return HttpResponse(printing.render_html(notice, request=request))
+
+
+@login_required
+def notice_pdf(request, pk):
+    notice = _notice_or_404(request.user, pk)
+    response = HttpResponse(printing.render_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(printing.pdf_filename(notice))}"
+    return response
+
+
+@login_required
+@require_POST
+def objection_record(request, pk):
+    notice = _notice_or_404(request.user, pk)
+    form = forms.ObjectionForm(request.POST, notice=notice)
+    if not form.is_valid():
+        for field, problems in form.errors.items():
+            for problem in problems:
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {problem}")
+        return redirect("notices:detail", pk=pk)
+    try:
+        services.objection_record(
+            notice, acting_user=request.user, reason="record objection (web)", **form.cleaned_data
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("异议已登记。"))
+    return redirect("notices:detail", pk=pk)
+
+
+@reviewer_required
+@require_POST
+def objection_decide(request, pk, objection_id):
+    notice = _notice_or_404(request.user, pk)
+    objection = get_object_or_404(Objection, pk=objection_id, notice=notice)
+    form = forms.DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择处理结果。"))
+        return redirect("notices:detail", pk=pk)
+    try:
+        services.objection_decide(
+            objection, upheld=form.cleaned_data["upheld"], acting_user=request.user, reason="decide objection (web)"
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("异议已处理。"))
+    return redirect("notices:detail", pk=pk)

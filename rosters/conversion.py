@@ -1,0 +1,418 @@
+"""From roster rows to a case bundle (``bundle.md``), remembering where every value came from.
+
+The bundle importer is the one place that decides whether records are
+acceptable; this module only shapes rows into bundle records. For each record
+it keeps the sheet, the row and the column of each field, so that a refusal
+reported by the importer as ``persons[3].id_number`` is shown to the user as a
+cell of their spreadsheet.
+"""
+
+import contextlib
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from rosters import normalise
+from rosters.parsing import column_letter
+
+BUNDLE_FORMAT = "casework-bundle/1"
+
+
+@dataclass
+class Problem:
+    sheet: str | None
+    row: int | None
+    column: str | None  # header as written in the file
+    letter: str | None  # column letter (A, B, …)
+    message: str
+
+    def as_dict(self):
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "letter": self.letter,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Origin:
+    layout: object
+    row: int
+    fields: dict  # bundle field → section field
+
+    def cell(self, bundle_field):
+        source = self.fields.get(bundle_field)
+        if source is None:
+            return None, None
+        index = self.layout.columns.get(source)
+        if index is None:
+            # A column the file lacks: named by its template header.
+            column = next((c for c in self.layout.section.columns if c.field == source), None)
+            return (str(column.header) if column else None), None
+        return self.layout.headers[index], column_letter(index)
+
+
+@dataclass
+class Conversion:
+    bundle: dict = field(default_factory=lambda: {"format": BUNDLE_FORMAT})
+    origins: dict = field(default_factory=dict)  # (list, index) → Origin
+    problems: list = field(default_factory=list)
+    rows: int = 0
+    missing: set = field(default_factory=set)  # (sheet, header) of required columns the file lacks
+    _keys: dict = field(default_factory=dict)  # (list, key) → index
+    _refs: dict = field(default_factory=dict)  # (list, ref) → times seen
+
+    def add(self, name, record, origin, key=None):
+        """Append ``record`` to the bundle's list ``name``; a record with a ``key`` already there is merged."""
+        records = self.bundle.setdefault(name, [])
+        if key is not None and (name, key) in self._keys:
+            index = self._keys[(name, key)]
+            existing = records[index]
+            for k, v in record.items():
+                existing.setdefault(k, v)
+                self.origins[(name, index)].fields.setdefault(k, origin.fields.get(k))
+            return index
+        records.append(record)
+        index = len(records) - 1
+        self.origins[(name, index)] = origin
+        if key is not None:
+            self._keys[(name, key)] = index
+        return index
+
+    def ref(self, name, given, prefix, *parts):
+        """The record's ``ref``: the one written in the file, or one derived from its content.
+
+        Derived from content (not the row number) so that importing the same roster
+        again, even re-sorted, finds the same records instead of adding copies.
+        """
+        if given:
+            return given
+        digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:20]
+        base = f"{prefix}-{digest}"
+        seen = self._refs.get((name, base), 0) + 1
+        self._refs[(name, base)] = seen
+        return base if seen == 1 else f"{base}-{seen}"
+
+    def problem(self, layout, row, index, message):
+        header = layout.headers.get(index) if (layout and index is not None) else None
+        letter = column_letter(index) if index is not None else None
+        self.problems.append(Problem(layout.sheet.name if layout else None, row, header, letter, message))
+
+
+class Context:
+    """What the conversion needs from outside the file: the default unit and the persons already on record."""
+
+    def __init__(self, *, org_code, persons=None):
+        self.org_code = org_code
+        # id_number → {"name", "phone", "household", "relationship"} of persons already on record
+        self.persons = persons or {}
+
+
+def _iso(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _pick(values, *names):
+    """The record of the fields ``names`` present in ``values``, and where each field comes from.
+
+    Absent fields keep their origin too: the importer's "required" for a blank
+    cell must point at that cell.
+    """
+    record = {name: _iso(values[name]) for name in names if name in values}
+    return record, {name: name for name in names}
+
+
+def _org(values, ctx, record, fields):
+    record["org"] = values.get("org") or ctx.org_code
+    fields["org"] = "org"
+
+
+def _person(conv, ctx, layout, row, values, *, always=False):
+    """Add the person of this row when the row says something the bundle must carry.
+
+    A bundle record replaces the stored one whole, so a person already on record
+    is sent only when the row gives a household membership, and then completed
+    with what is on record (name, phone) so that nothing is wiped by omission.
+    """
+    number = values.get("id_number")
+    if not number:
+        return
+    known = ctx.persons.get(number)
+    has_household = bool(values.get("household"))
+    if known is not None and not has_household and not always:
+        return
+    if known is None and not values.get("name") and not has_household:
+        return  # the importer will report the unknown reference on the record that names this number
+    record, fields = _pick(values, "id_number", "name", "phone", "household", "relationship")
+    if known is not None:
+        for key in ("name", "phone"):
+            if key not in record and known.get(key):
+                record[key] = known[key]
+        if not has_household and known.get("household"):
+            record["household"] = known["household"]
+            record["relationship"] = known["relationship"]
+    conv.add("persons", record, Origin(layout, row, fields), key=number)
+
+
+def _households(conv, ctx, layout, row, values):
+    record, fields = _pick(values, "file_no", "kind", "applied_on", "filed_on", "closed_on")
+    record["single_parent_female"] = values.get("single_parent_female", False)
+    fields["single_parent_female"] = "single_parent_female"
+    record["hardship_reasons"] = values.get("hardship_reasons", [])
+    fields["hardship_reasons"] = "hardship_reasons"
+    _org(values, ctx, record, fields)
+    conv.add("households", record, Origin(layout, row, fields), key=values.get("file_no"))
+
+
+def _members(conv, ctx, layout, row, values):
+    _person(conv, ctx, layout, row, values, always=True)
+
+
+def _students(conv, ctx, layout, row, values):
+    _person(conv, ctx, layout, row, values)
+    number = values.get("id_number", "")
+    record, fields = _pick(values, "id_number", "stage", "school", "entered_on")
+    record["ref"] = conv.ref(
+        "schooling", values.get("schooling_ref"), "sch", number, values.get("stage"), _iso(values.get("entered_on"))
+    )
+    fields["ref"] = "schooling_ref"
+    conv.add("schooling", record, Origin(layout, row, fields))
+    if "amount" in values or "granted_on" in values:
+        record, fields = _pick(values, "id_number", "granted_on", "amount")
+        record["ref"] = conv.ref("aid_grants", values.get("grant_ref"), "grant", number, record.get("granted_on"))
+        fields["ref"] = "grant_ref"
+        _org(values, ctx, record, fields)
+        conv.add("aid_grants", record, Origin(layout, row, fields))
+
+
+def _trainings(conv, ctx, layout, row, values):
+    _person(conv, ctx, layout, row, values)
+    record, fields = _pick(values, "id_number", "institution", "type", "category", "started_on", "ended_on")
+    record["ref"] = conv.ref(
+        "trainings",
+        values.get("ref"),
+        "trn",
+        values.get("id_number"),
+        values.get("institution"),
+        values.get("type"),
+        record.get("started_on"),
+    )
+    fields["ref"] = "ref"
+    _org(values, ctx, record, fields)
+    conv.add("trainings", record, Origin(layout, row, fields))
+
+
+def _certificates(conv, ctx, layout, row, values):
+    _person(conv, ctx, layout, row, values)
+    record, fields = _pick(values, "id_number", "issuer", "level", "issued_on")
+    record["via_assessment"] = values.get("via_assessment", False)
+    fields["via_assessment"] = "via_assessment"
+    record["ref"] = conv.ref(
+        "certificates", values.get("ref"), "crt", values.get("id_number"), values.get("level"), record.get("issued_on")
+    )
+    fields["ref"] = "ref"
+    conv.add("certificates", record, Origin(layout, row, fields))
+
+
+def _institutions(conv, ctx, layout, row, values):
+    record, fields = _pick(values, "code", "name")
+    record["designations"] = values.get("designations", [])
+    fields["designations"] = "designations"
+    _org(values, ctx, record, fields)
+    conv.add("institutions", record, Origin(layout, row, fields), key=values.get("code"))
+
+
+def _graduates(conv, ctx, layout, row, values):
+    _person(conv, ctx, layout, row, values)
+    record, fields = _pick(values, "id_number", "graduation_year", "university", "registered_on", "exited_on")
+    for flag in ("university_local", "origin_local"):
+        record[flag] = values.get(flag, False)
+        fields[flag] = flag
+    _org(values, ctx, record, fields)
+    conv.add("graduates", record, Origin(layout, row, fields), key=values.get("id_number"))
+
+
+def _placements(conv, ctx, layout, row, values):
+    _person(conv, ctx, layout, row, values)
+    record, fields = _pick(values, "id_number", "employer", "channel", "category", "employed_on")
+    record["contract_months"] = values.get("contract_months", 0)
+    fields["contract_months"] = "contract_months"
+    record["ref"] = conv.ref(
+        "placements",
+        values.get("ref"),
+        "plc",
+        values.get("id_number"),
+        values.get("employer"),
+        record.get("employed_on"),
+    )
+    fields["ref"] = "ref"
+    _org(values, ctx, record, fields)
+    conv.add("placements", record, Origin(layout, row, fields))
+
+
+def _loans(conv, ctx, layout, row, values):
+    _person(conv, ctx, layout, row, values)
+    record, fields = _pick(values, "id_number", "kind", "category", "lent_on", "amount")
+    record["jobs_created"] = values.get("jobs_created", 0)
+    fields["jobs_created"] = "jobs_created"
+    record["ref"] = conv.ref(
+        "loans", values.get("ref"), "loan", values.get("id_number"), values.get("kind"), record.get("lent_on")
+    )
+    fields["ref"] = "ref"
+    _org(values, ctx, record, fields)
+    conv.add("loans", record, Origin(layout, row, fields))
+
+
+def _services(conv, ctx, layout, row, values):
+    _person(conv, ctx, layout, row, values)
+    record, fields = _pick(values, "id_number", "type", "served_on", "amount")
+    record["ref"] = conv.ref(
+        "services", values.get("ref"), "svc", values.get("id_number"), values.get("type"), record.get("served_on")
+    )
+    fields["ref"] = "ref"
+    _org(values, ctx, record, fields)
+    conv.add("services", record, Origin(layout, row, fields))
+
+
+def _fund_receipts(conv, ctx, layout, row, values):
+    record, fields = _pick(values, "programme", "source", "received_on", "amount")
+    _org(values, ctx, record, fields)
+    record["ref"] = conv.ref(
+        "fund_receipts",
+        values.get("ref"),
+        "fund",
+        record["org"],
+        values.get("programme"),
+        values.get("source"),
+        record.get("received_on"),
+        values.get("amount"),
+    )
+    fields["ref"] = "ref"
+    conv.add("fund_receipts", record, Origin(layout, row, fields))
+
+
+def _expenditures(conv, ctx, layout, row, values):
+    record, fields = _pick(values, "programme", "use", "spent_on", "amount")
+    _org(values, ctx, record, fields)
+    record["ref"] = conv.ref(
+        "expenditures",
+        values.get("ref"),
+        "exp",
+        record["org"],
+        values.get("programme"),
+        values.get("use"),
+        record.get("spent_on"),
+        values.get("amount"),
+    )
+    fields["ref"] = "ref"
+    conv.add("expenditures", record, Origin(layout, row, fields))
+
+
+BUILDERS = {
+    "households": _households,
+    "members": _members,
+    "students": _students,
+    "trainings": _trainings,
+    "certificates": _certificates,
+    "institutions": _institutions,
+    "graduates": _graduates,
+    "placements": _placements,
+    "loans": _loans,
+    "services": _services,
+    "fund_receipts": _fund_receipts,
+    "expenditures": _expenditures,
+}
+
+
+def row_values(layout, row, conv, excel_row):
+    """``{field: normalised value}`` of one row; unreadable cells become problems and are left out."""
+    values = {}
+    for column in layout.section.columns:
+        index = layout.columns.get(column.field)
+        if index is None or index >= len(row) or normalise.is_blank(row[index]):
+            continue
+        try:
+            value = column.normalise(row[index])
+        except normalise.CellError as error:
+            conv.problem(layout, excel_row, index, error.message)
+            continue
+        if value != "" and value != []:
+            values[column.field] = value
+    return values
+
+
+def identities(layouts):
+    """The ID numbers named in the rows (normalised as the conversion will), to look up once."""
+    numbers = set()
+    for layout in layouts:
+        index = layout.columns.get("id_number")
+        if index is None:
+            continue
+        for _row_number, row in layout.data_rows():
+            if index < len(row):
+                # An unreadable number is reported when its row is converted.
+                with contextlib.suppress(normalise.CellError):
+                    numbers.add(normalise.id_number(row[index]))
+    numbers.discard("")
+    return numbers
+
+
+def convert(layouts, ctx, *, progress=None, every=1000):
+    """Build the bundle of ``layouts`` (sections in the kind's order) and the problems found reading it."""
+    conv = Conversion()
+    for layout in layouts:
+        for column in layout.missing_required():
+            conv.missing.add((layout.sheet.name, str(column.header)))
+            conv.problems.append(
+                Problem(
+                    layout.sheet.name,
+                    layout.header_row + 1,
+                    str(column.header),
+                    None,
+                    _("缺少必填列“%(c)s”。") % {"c": column.header},
+                )
+            )
+    order = {key: i for i, key in enumerate(BUILDERS)}
+    for layout in sorted(layouts, key=lambda lay: order[lay.section.key]):
+        build = BUILDERS[layout.section.key]
+        for excel_row, row in layout.data_rows():
+            values = row_values(layout, row, conv, excel_row)
+            build(conv, ctx, layout, excel_row, values)
+            conv.rows += 1
+            if progress and conv.rows % every == 0:
+                progress(conv.rows)
+    return conv
+
+
+_PATH = re.compile(r"^(?P<list>[a-z_]+)\[(?P<index>\d+)\](?:\.(?P<field>[a-z_]+))?(?P<rest>.*)$")
+
+
+def locate_refusal(conv, path, message):
+    """The problem, placed on its cell, for a refusal the importer reported at ``path``."""
+    match = _PATH.match(path or "")
+    origin = match and conv.origins.get((match["list"], int(match["index"])))
+    if not origin:
+        return Problem(None, None, None, None, f"{path}: {message}" if path else message)
+    header, letter = origin.cell(match["field"]) if match["field"] else (None, None)
+    return Problem(origin.layout.sheet.name, origin.row, header, letter, str(message))
+
+
+def merge_refusals(conv, refusals):
+    """Add the importer's refusals, except those on a cell already reported as unreadable.
+
+    A cell that could not be read was left out of the bundle, so the importer
+    reports it again as missing; the reader's message says more.
+    """
+    seen = {(p.sheet, p.row, p.letter) for p in conv.problems if p.letter}
+    for path, message in refusals:
+        problem = locate_refusal(conv, path, message)
+        if problem.letter and (problem.sheet, problem.row, problem.letter) in seen:
+            continue
+        if problem.letter is None and (problem.sheet, problem.column) in conv.missing:
+            continue  # a required column the file lacks is reported once, on its header row
+        conv.problems.append(problem)
+    return conv.problems

@@ -1,0 +1,78 @@
+"""The dry-run report as a spreadsheet: the user's own file with an error column added."""
+
+import io
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+from rosters import parsing
+
+ERROR_HEADER = "错误说明"
+_BAD = PatternFill("solid", fgColor="FFC7CE")
+_BAD_FONT = Font(bold=True, color="9C0006")
+
+
+def _workbook(roster_import):
+    content = bytes(roster_import.content)
+    if content[:2] == b"PK" and not roster_import.file_name.lower().endswith(".csv"):
+        return load_workbook(io.BytesIO(content))
+    book = Workbook()
+    sheet = book.active
+    for sheet_data in parsing.read(content, roster_import.file_name):
+        sheet.title = sheet_data.name[:31]
+        for row in sheet_data.rows:
+            sheet.append(list(row))
+    return book
+
+
+def error_workbook(roster_import):
+    """The uploaded file with a 错误说明 column on every checked sheet and the bad cells marked.
+
+    Problems that belong to no row (a missing column, the file as a whole) are
+    listed on an extra 错误清单 sheet, which also lists every problem.
+    """
+    report = roster_import.report or {}
+    problems = report.get("problems", [])
+    book = _workbook(roster_import)
+    header_rows = {s["name"]: s["header_row"] for s in report.get("sheets", [])}
+    by_row = defaultdict(list)
+    for problem in problems:
+        if problem.get("sheet") in book.sheetnames and problem.get("row"):
+            by_row[(problem["sheet"], problem["row"])].append(problem)
+    for name, header_row in header_rows.items():
+        if name not in book.sheetnames:
+            continue
+        sheet = book[name]
+        column = sheet.max_column + 1
+        title = sheet.cell(row=header_row, column=column, value=ERROR_HEADER)
+        title.font = _BAD_FONT
+        sheet.column_dimensions[title.column_letter].width = 60
+        for (sheet_name, row), row_problems in by_row.items():
+            if sheet_name != name:
+                continue
+            text = "；".join(
+                f"{p['column']}：{p['message']}" if p.get("column") else p["message"] for p in row_problems
+            )
+            sheet.cell(row=row, column=column, value=text).font = _BAD_FONT
+            for p in row_problems:
+                if p.get("letter"):
+                    cell = sheet[f"{p['letter']}{row}"]
+                    cell.fill = _BAD
+                    cell.comment = Comment(p["message"], "")
+    listing = book.create_sheet(_("错误清单"))
+    listing.append([_("工作表"), _("行号"), _("列"), _("错误说明")])
+    for cell in listing[1]:
+        cell.font = Font(bold=True)
+    for p in problems:
+        listing.append([p.get("sheet") or "", p.get("row") or "", p.get("column") or "", p["message"]])
+    listing.column_dimensions["D"].width = 80
+    return book
+
+
+def error_bytes(roster_import):
+    buffer = io.BytesIO()
+    error_workbook(roster_import).save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,316 @@
+"""Web pages of the returns: choose a return, see it laid out as in the notice with every figure linked to
+its records, download or print it, file it, and compare a filing with today's figures.
+
+Only the public selectors and services of the stats app are called here.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from casework.choices import Role
+from casework.scoping import scoped
+from casework.selectors import organisations_for
+from stats import outputs, selectors, services
+from stats.models import Attachment, ReturnFiling
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ReturnForm(forms.Form):
+    attachment = forms.TypedChoiceField(label=gettext_lazy("报表"), choices=Attachment.choices, coerce=int)
+    org = forms.ChoiceField(label=gettext_lazy("填报单位"))
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
+    cutoff = forms.DateField(
+        label=gettext_lazy("统计截止日期"),
+        required=False,
+        widget=DATE,
+        help_text=gettext_lazy("不填则用通知规定的截止日期（附件1 年度 11-30，附件2 09-10，附件3 08-31）。"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = [(o.code, f"{o.name}（{o.code}）") for o in organisations_for(user)[:500]]
+        if user.organisation_id:
+            self.fields["org"].initial = user.organisation.code
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("cutoff") and cleaned.get("year") and cleaned["cutoff"].year != cleaned["year"]:
+            self.add_error("cutoff", _("统计截止日期必须在报告年度内。"))
+        return cleaned
+
+
+class FilingForm(forms.Form):
+    preparer = forms.CharField(label=gettext_lazy("填报人"), max_length=64)
+    phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=32)
+
+
+def can_file(user):
+    return user.is_superuser or user.role in {Role.STATISTICS_OFFICER, Role.ADMINISTRATOR}
+
+
+def _params(form):
+    data = form.cleaned_data
+    return {
+        "attachment": data["attachment"],
+        "org": data["org"],
+        "year": data["year"],
+        "cutoff": data["cutoff"].isoformat() if data.get("cutoff") else "",
+    }
+
+
+def _result(request, form):
+    """The return the (valid) form asks for, or ``None`` with the refusal put on the form."""
+    data = form.cleaned_data
+    try:
+        return selectors.return_for(
+            request.user,
+            attachment=data["attachment"],
+            year=data["year"],
+            org_code=data["org"],
+            cutoff=data.get("cutoff"),
+        )
+    except PermissionDenied:
+        form.add_error("org", _("该单位不在您的管辖范围内。"))
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    return None
+
+
+def _bound_form(request):
+    return ReturnForm(request.GET if "attachment" in request.GET else None, user=request.user)
+
+
+def sheet_lines(result, params):
+    """The official table's lines, each value carrying the link to its drill-down."""
+    base = reverse("stats-return-cell")
+    lines = []
+    for line in outputs.layout_lines(result, result.attachment.layout):
+        parts = []
+        for segment in line:
+            if segment[0] == "text":
+                parts.append({"text": segment[1]})
+            else:
+                query = urlencode({**params, "cutoff": result.cutoff.isoformat(), "key": segment[1]})
+                parts.append({"key": segment[1], "value": segment[2], "url": f"{base}?{query}"})
+        lines.append(parts)
+    return lines
+
+
+@login_required
+def return_page(request):
+    """Choose attachment, unit, year and cut-off; the return laid out as in the notice, every number a link."""
+    form = _bound_form(request)
+    context = {"form": form, "can_file": can_file(request.user)}
+    if form.is_bound and form.is_valid():
+        result = _result(request, form)
+        if result is not None:
+            params = _params(form)
+            query = urlencode({**params, "cutoff": result.cutoff.isoformat()})
+            context.update(
+                {
+                    "result": result,
+                    "head": outputs.header(result),
+                    "lines": sheet_lines(result, params),
+                    "notes": [n.replace("{cutoff}", outputs.header(result)["cutoff"]) for n in result.attachment.notes],
+                    "query": query,
+                    "filing_form": FilingForm(
+                        initial={"preparer": request.user.get_full_name() or request.user.get_username()}
+                    ),
+                    "filings": selectors.filings_for(
+                        request.user,
+                        {
+                            "attachment": result.attachment.number,
+                            "year": result.year,
+                            "cutoff": result.cutoff.isoformat(),
+                        },
+                    ).filter(organisation__code=params["org"])[:20],
+                }
+            )
+    if "result" not in context:
+        context["filings"] = selectors.filings_for(request.user)[:20]
+    return render(request, "stats/return_page.html", context)
+
+
+def _result_or_404(request):
+    form = _bound_form(request)
+    if not (form.is_bound and form.is_valid()):
+        raise Http404
+    result = _result(request, form)
+    if result is None:
+        raise Http404
+    return form, result
+
+
+@login_required
+def return_xlsx(request):
+    form, result = _result_or_404(request)
+    response = HttpResponse(
+        outputs.as_xlsx(result, request.GET.get("preparer", ""), request.GET.get("phone", "")),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"return-a{result.attachment.number}-{result.organisation['code']}-{result.cutoff.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def return_print(request):
+    """The print view (A4, laid out as in the notice), styled by a linked stylesheet the CSP allows."""
+    form, result = _result_or_404(request)
+    return render(request, "stats/return_print_page.html", _print_context(result))
+
+
+def _print_context(result, preparer="", phone=""):
+    head = outputs.header(result, preparer, phone)
+    return {
+        "head": head,
+        "result": result,
+        "lines": [
+            [{"text": s[1]} if s[0] == "text" else {"key": s[1], "value": s[2]} for s in line]
+            for line in outputs.layout_lines(result, result.attachment.layout)
+        ],
+        "notes": [n.replace("{cutoff}", head["cutoff"]) for n in result.attachment.notes],
+    }
+
+
+@login_required
+def return_cell(request):
+    """The records and persons behind one figure (the cell's own definition, listing instead of counting)."""
+    form = _bound_form(request)
+    key = request.GET.get("key", "")
+    if not (form.is_bound and form.is_valid()):
+        raise Http404
+    data = form.cleaned_data
+    try:
+        drill = selectors.cell_drilldown(
+            request.user,
+            attachment=data["attachment"],
+            year=data["year"],
+            org_code=data["org"],
+            key=key,
+            cutoff=data.get("cutoff"),
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('stats-returns')}?{urlencode(_params(form))}")
+    for part in drill["parts"]:
+        names = [name for name in (part["records"][0] if part["records"] else {}) if name != "id"]
+        person_names = {person["id"]: person["name"] for person in part["persons"]}
+        part["columns"] = [_column_label(part["source"], name) for name in names]
+        part["rows"] = [
+            {
+                "values": [
+                    person_names.get(record[name], record[name]) if name == "person_id" else record.get(name)
+                    for name in names
+                ],
+                "url": _record_url(part["source"], record),
+            }
+            for record in part["records"]
+        ]
+    back = f"{reverse('stats-returns')}?{urlencode(_params(form))}"
+    return render(request, "stats/return_cell.html", {"drill": drill, "back": back})
+
+
+def _column_label(source, name):
+    """The model's own field label for a drill-down column (``person_id`` shows the person's name)."""
+    from stats.sources import source_model
+
+    field_name = {"person_id": "person", "organisation": "organisation"}.get(name, name)
+    try:
+        return source_model(source)._meta.get_field(field_name).verbose_name
+    except FieldDoesNotExist:  # a computed column has no field: show its key
+        return name
+
+
+def _record_url(source, record):
+    """The edit page of a drilled-down record, when the web interface has one for its kind."""
+    import aid.views  # noqa: F401  (record types register when their views load)
+    import beneficiaries.views  # noqa: F401
+    import employment.views  # noqa: F401
+    from casework.listing import registered
+    from stats.sources import source_model
+
+    model = source_model(source)
+    for record_type in registered().values():
+        if record_type.model is model and record_type.update:
+            return reverse(f"{record_type.slug}-edit", kwargs={"pk": record["id"]})
+    return None
+
+
+@login_required
+@require_POST
+def return_file(request):
+    """File (报送) the return shown: the figures are frozen with their hash (stats.services.return_file)."""
+    if not can_file(request.user):
+        raise PermissionDenied
+    form = ReturnForm(request.POST, user=request.user)
+    filing_form = FilingForm(request.POST)
+    if not (form.is_valid() and filing_form.is_valid()):
+        for errors in [*form.errors.values(), *filing_form.errors.values()]:
+            for message in errors:
+                messages.error(request, message)
+        return redirect(f"{reverse('stats-returns')}?{urlencode(request.POST.dict())}")
+    data = form.cleaned_data
+    try:
+        filing = services.return_file(
+            organisation=selectors.organisation_by_code(data["org"]),
+            attachment=data["attachment"],
+            year=data["year"],
+            cutoff=data.get("cutoff"),
+            preparer=filing_form.cleaned_data["preparer"],
+            phone=filing_form.cleaned_data["phone"],
+            acting_user=request.user,
+            reason=_("网页报送"),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect(f"{reverse('stats-returns')}?{urlencode(_params(form))}")
+    messages.success(request, _("报表已报送。"))
+    return redirect("stats-filing", pk=filing.pk)
+
+
+@login_required
+def filing_page(request, pk):
+    """A filed return against today's figures: changed cells highlighted, and the records changed since."""
+    filing = get_object_or_404(
+        scoped(ReturnFiling.objects.select_related("organisation", "filed_by"), request.user), pk=pk
+    )
+    difference = selectors.filing_difference(request.user, filing)
+    params = {
+        "attachment": filing.attachment,
+        "org": filing.organisation.code,
+        "year": filing.year,
+        "cutoff": filing.cutoff.isoformat(),
+    }
+    for cell in difference["cells"]:
+        cell["url"] = f"{reverse('stats-return-cell')}?{urlencode({**params, 'key': cell['key']})}"
+    return render(
+        request,
+        "stats/return_filing.html",
+        {"filing": filing, "difference": difference, "query": urlencode(params)},
+    )
+
+
+@login_required
+def filing_print(request, pk):
+    """The filing as it was handed in (its frozen figures), in the print layout."""
+    from stats.engine import ReturnResult
+
+    filing = get_object_or_404(scoped(ReturnFiling.objects.select_related("organisation"), request.user), pk=pk)
+    result = ReturnResult.from_figures(filing.figures)
+    return render(request, "stats/return_print_page.html", _print_context(result, filing.preparer, filing.phone))

@@ -1,0 +1,398 @@
+"""Authorization matrix, generated from the URL configuration.
+
+Every URL the project serves (API, web pages, admin) must have a rule in
+``RULES``; a new endpoint without one fails ``test_every_url_has_a_rule`` with
+its route. The rules are then driven as requests:
+
+* anonymous: every URL but the public ones is refused (log-in redirect, 401/403/405);
+* role × subtree: a user of county A in each role requests a record recorded in
+  county A (own subtree) and the same kind of record recorded in county B
+  (a sibling subtree); the sibling's record is never reached (403/404), the own
+  record answers 200 to the roles the rule allows and 403/404 to the others.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLResolver, get_resolver
+
+from casework.choices import Role
+from stats.services import return_file
+from tests.factories import (
+    AidGrantFactory,
+    AnnualReviewFactory,
+    AssistancePlanFactory,
+    CertificateFactory,
+    ExpenditureFactory,
+    FundReceiptFactory,
+    GraduateFactory,
+    HouseholdFactory,
+    InstitutionFactory,
+    JobFairFactory,
+    LoanFactory,
+    NoticeFactory,
+    ObjectionFactory,
+    PairingFactory,
+    PersonFactory,
+    PlacementFactory,
+    PositionOfferFactory,
+    SchoolingFactory,
+    ServiceFactory,
+    TrainingFactory,
+    WorkStudyOfferFactory,
+)
+
+ALL_ROLES = frozenset(Role.values)
+REVIEWERS = frozenset({Role.REVIEWER, Role.ADMINISTRATOR})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``kind``: public | page (no record) | record (GET one record) | action (a request on one
+    record whose outcome depends on its state: only the sibling is checked) | anonymous (only the
+    anonymous check: no record to make here) | admin."""
+
+    kind: str
+    model: str = ""
+    roles: frozenset = ALL_ROLES
+    params: dict = field(default_factory=dict)  # path parameters and query string
+    data: dict = field(default_factory=dict)  # the body of an action
+    method: str = "get"
+
+
+PUBLIC = Rule("public")
+PAGE = Rule("page")
+
+
+def page(**params):
+    return Rule("page", params=params)
+
+
+def record(model, roles=ALL_ROLES, **params):
+    return Rule("record", model=model, roles=roles, params=params)
+
+
+def action(model, method="post", data=None, **params):
+    return Rule("action", model=model, params=params, data=data or {}, method=method)
+
+
+def anonymous_only(**params):
+    return Rule("anonymous", params=params)
+
+
+def listing(slug, model, *, edit=True):
+    """The four URLs of a record type in casework.listing (list, export, add, edit)."""
+    rules = {f"{slug}/": PAGE, f"{slug}/export.<fmt>": page(fmt="csv"), f"{slug}/new/": PAGE}
+    if edit:
+        rules[f"{slug}/<pk>/edit/"] = record(model)
+    return rules
+
+
+def api(resource, model):
+    return {f"api/v1/{resource}/": PAGE, f"api/v1/{resource}/<pk>/": record(model)}
+
+
+# The expected table, as of the URLs that existed when it was written. A new URL
+# needs a line here: decide who may reach it, and the matrix checks it.
+RULES = {
+    "login/": PUBLIC,
+    "logout/": PUBLIC,
+    "i18n/setlang/": PUBLIC,
+    "api/schema/": PAGE,
+    "api/docs/": PAGE,
+    "api/v1/": PAGE,
+    "api/v1/me/": PAGE,
+    "api/v1/bundles/import/": anonymous_only(),  # POST of a bundle file
+    "api/v1/organisations/": PAGE,
+    "api/v1/organisations/<pk>/": record("casework.Organisation"),
+    **api("persons", "beneficiaries.Person"),
+    "api/v1/persons/<pk>/reveal/": record("beneficiaries.Person", REVIEWERS, purpose="核对"),
+    **api("households", "beneficiaries.Household"),
+    "api/v1/households/<pk>/review/": action("beneficiaries.Household"),
+    "api/v1/households/<pk>/notice/": action("beneficiaries.Household"),
+    "api/v1/households/<pk>/file/": action("beneficiaries.Household"),
+    "api/v1/households/<pk>/close/": action("beneficiaries.Household"),
+    **api("annual-reviews", "beneficiaries.AnnualReview"),
+    **api("schooling", "beneficiaries.Schooling"),
+    **api("graduates", "beneficiaries.Graduate"),
+    **api("notices", "notices.Notice"),
+    "api/v1/notices/candidates/": PAGE,
+    "api/v1/notices/<pk>/objections/": record("notices.Notice"),
+    "api/v1/notices/<pk>/objections/<objection_id>/decide/": action("notices.Notice", data={"upheld": "false"}),
+    "api/v1/notices/<pk>/pdf/": record("notices.Notice"),
+    "api/v1/notices/<pk>/publish/": action("notices.Notice"),
+    "api/v1/notices/<pk>/replace/": action("notices.Notice"),
+    "api/v1/notices/<pk>/withdraw/": action("notices.Notice", data={"withdrawn_reason": "撤回"}),
+    **api("fund-receipts", "aid.FundReceipt"),
+    **api("expenditures", "aid.Expenditure"),
+    **api("aid-grants", "aid.AidGrant"),
+    **api("work-study-offers", "aid.WorkStudyOffer"),
+    **api("institutions", "employment.Institution"),
+    **api("trainings", "employment.Training"),
+    **api("certificates", "employment.Certificate"),
+    **api("placements", "employment.Placement"),
+    **api("loans", "employment.Loan"),
+    **api("services", "employment.Service"),
+    **api("job-fairs", "employment.JobFair"),
+    **api("position-offers", "employment.PositionOffer"),
+    **api("assistance-plans", "employment.AssistancePlan"),
+    **api("pairings", "employment.Pairing"),
+    "api/v1/returns/": anonymous_only(),  # figures of a unit's subtree: tests/stats
+    "api/v1/returns/drilldown/": anonymous_only(),
+    "api/v1/indicators/": anonymous_only(),
+    "api/v1/deadlines/": page(year=2024, org="410181"),
+    "api/v1/filings/": PAGE,
+    "api/v1/filings/<pk>/": record("stats.ReturnFiling"),
+    "api/v1/filings/<pk>/difference/": record("stats.ReturnFiling"),
+    "api/v1/filings/<pk>/export/": record("stats.ReturnFiling", **{"as": "html"}),
+    "api/v1/filings/<pk>/reproduction/": record("stats.ReturnFiling"),
+    # Web pages.
+    "": PAGE,
+    "records/": PAGE,
+    "import/": PAGE,
+    "export-log/": PAGE,
+    "export-log/export.<fmt>": page(fmt="csv"),
+    # The export log is written by exports only: no add or edit page (404 for everyone).
+    "export-log/new/": anonymous_only(),
+    "export-log/<pk>/edit/": anonymous_only(),
+    "files/": PAGE,
+    "files/new/": PAGE,
+    "households/<pk>/": record("beneficiaries.Household"),
+    "households/<pk>/edit/": record("beneficiaries.Household"),
+    "households/<pk>/history/": record("beneficiaries.Household"),
+    "households/<pk>/<step>/": action("beneficiaries.Household", step="review"),
+    "persons/new/": PAGE,
+    "persons/<pk>/edit/": record("beneficiaries.Person"),
+    "annual-review/": PAGE,
+    "annual-review/<pk>/": action("beneficiaries.Household"),
+    **listing("households", "beneficiaries.Household", edit=False),
+    **listing("persons", "beneficiaries.Person", edit=False),
+    **listing("schooling", "beneficiaries.Schooling"),
+    **listing("graduates", "beneficiaries.Graduate"),
+    "annual-reviews/": PAGE,
+    "annual-reviews/export.<fmt>": page(fmt="csv"),
+    # Annual reviews are recorded through annual-review/ (the yearly round), not a generic form.
+    "annual-reviews/new/": anonymous_only(),
+    "annual-reviews/<pk>/edit/": anonymous_only(),
+    "notices/": PAGE,
+    "notices/new/": Rule("page", roles=REVIEWERS),
+    "notices/<pk>/": record("notices.Notice"),
+    "notices/<pk>/edit/": action("notices.Notice", method="get"),  # drafts only: a published one redirects
+    "notices/<pk>/publish/": action("notices.Notice"),
+    "notices/<pk>/discard/": action("notices.Notice"),
+    "notices/<pk>/withdraw/": action("notices.Notice"),
+    "notices/<pk>/replace/": action("notices.Notice"),
+    "notices/<pk>/print/": record("notices.Notice"),
+    "notices/<pk>/pdf/": record("notices.Notice"),
+    "notices/<pk>/objections/": action("notices.Notice"),
+    "notices/<pk>/objections/<objection_id>/decide/": action("notices.Notice"),
+    **listing("aid/grants", "aid.AidGrant"),
+    **listing("aid/fund-receipts", "aid.FundReceipt"),
+    **listing("aid/expenditures", "aid.Expenditure"),
+    **listing("aid/work-study", "aid.WorkStudyOffer"),
+    **listing("employment/trainings", "employment.Training"),
+    **listing("employment/certificates", "employment.Certificate"),
+    **listing("employment/placements", "employment.Placement"),
+    **listing("employment/loans", "employment.Loan"),
+    **listing("employment/services", "employment.Service"),
+    **listing("employment/job-fairs", "employment.JobFair"),
+    **listing("employment/position-offers", "employment.PositionOffer"),
+    **listing("employment/institutions", "employment.Institution"),
+    **listing("employment/assistance-plans", "employment.AssistancePlan"),
+    **listing("employment/pairings", "employment.Pairing"),
+    "stats/returns/": anonymous_only(),
+    "stats/returns/cell/": anonymous_only(),
+    "stats/returns/xlsx/": anonymous_only(),
+    "stats/returns/print/": anonymous_only(),
+    "stats/returns/file/": anonymous_only(),
+    "stats/filings/<pk>/": record("stats.ReturnFiling"),
+    "stats/filings/<pk>/print/": record("stats.ReturnFiling"),
+    "rosters/": PAGE,
+    "rosters/templates/<kind>.xlsx": anonymous_only(kind="persons"),
+    "rosters/upload/": anonymous_only(),
+    "rosters/<pk>/": anonymous_only(),  # roster imports are made by an upload: rosters' own tests
+    "rosters/<pk>/mapping/": anonymous_only(),
+    "rosters/<pk>/confirm/": anonymous_only(),
+    "rosters/<pk>/report.xlsx": anonymous_only(),
+}
+
+# The admin: one rule for all of it (staff only; ScopedAdmin scopes rows and writes).
+ADMIN_PREFIX = "admin/"
+ADMIN_RULE = Rule("admin")
+
+FORMAT_VARIANT = re.compile(r"\(\?P<format>|<drf_format_suffix:")
+
+
+def _normalise(route):
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route)
+    route = re.sub(r"\(\[\^/\]\+\)", "<arg>", route)
+    route = re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", route)
+    return route.replace("^", "").replace("$", "").replace("\\.", ".")
+
+
+def served_routes():
+    """Every route of the URL configuration, in resolution order (format-suffix twins left out)."""
+
+    def walk(resolver, prefix):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern, prefix + str(pattern.pattern))
+            elif not FORMAT_VARIANT.search(prefix + str(pattern.pattern)):
+                yield _normalise(prefix + str(pattern.pattern))
+
+    return list(dict.fromkeys(walk(get_resolver(), "")))
+
+
+ADMIN_PUBLIC = {"admin/login/", "admin/logout/"}
+
+
+def rule_for(route):
+    if route in ADMIN_PUBLIC:
+        return PUBLIC
+    return ADMIN_RULE if route.startswith(ADMIN_PREFIX) else RULES.get(route)
+
+
+def test_every_url_has_a_rule():
+    missing = [route for route in served_routes() if rule_for(route) is None]
+    assert not missing, "new endpoint without a rule in tests/test_authz_matrix.py RULES: " + ", ".join(
+        f"/{route}" for route in missing
+    )
+
+
+def test_every_rule_names_a_served_url():
+    stale = sorted(set(RULES) - set(served_routes()))
+    assert not stale, "rules for URLs that are no longer served: " + ", ".join(f"/{r}" for r in stale)
+
+
+def _records_in(org, filer):
+    """One record of every kind, recorded by ``org``."""
+    household = HouseholdFactory(organisation=org)
+    person = PersonFactory(organisation=org, household=household)
+    graduate = GraduateFactory(person=person, organisation=org)
+    notice = NoticeFactory(organisation=org)
+    made = {
+        "casework.Organisation": org,
+        "beneficiaries.Household": household,
+        "beneficiaries.Person": person,
+        "beneficiaries.AnnualReview": AnnualReviewFactory(household=household),
+        "beneficiaries.Schooling": SchoolingFactory(person=person),
+        "beneficiaries.Graduate": graduate,
+        "notices.Notice": notice,
+        "notices.Objection": ObjectionFactory(notice=notice, person=person),
+        "aid.FundReceipt": FundReceiptFactory(organisation=org),
+        "aid.Expenditure": ExpenditureFactory(organisation=org),
+        "aid.AidGrant": AidGrantFactory(organisation=org),
+        "aid.WorkStudyOffer": WorkStudyOfferFactory(organisation=org),
+        "employment.Institution": InstitutionFactory(organisation=org),
+        "employment.Training": TrainingFactory(organisation=org),
+        "employment.Certificate": CertificateFactory(person=person),
+        "employment.Placement": PlacementFactory(organisation=org),
+        "employment.Loan": LoanFactory(organisation=org),
+        "employment.Service": ServiceFactory(organisation=org),
+        "employment.JobFair": JobFairFactory(organisation=org),
+        "employment.PositionOffer": PositionOfferFactory(organisation=org),
+        "employment.AssistancePlan": AssistancePlanFactory(graduate=graduate),
+        "employment.Pairing": PairingFactory(graduate=graduate),
+        "stats.ReturnFiling": return_file(
+            organisation=org,
+            attachment=1,
+            year=2024,
+            preparer="张三",
+            phone="0371-12345678",
+            acting_user=filer,
+            reason="报送",
+        ),
+    }
+    return made
+
+
+def _url(route, rule, records):
+    values = {"fmt": "csv", "kind": "persons", "step": "review", "arg": "1", **rule.params}
+    target = records.get(rule.model) if rule.model else None
+    values["pk"] = values["object_id"] = target.pk if target is not None else 1
+    if "objection_id" in route:
+        values["objection_id"] = records["notices.Objection"].pk
+    path = re.sub(r"<(\w+)>", lambda m: str(values.get(m.group(1), 1)), route)
+    query = {k: v for k, v in rule.params.items() if f"<{k}>" not in route}
+    return "/" + path, query
+
+
+def _request(client, rule, url, query):
+    if rule.method == "post":
+        return client.post(url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""), rule.data)
+    return client.get(url, query)
+
+
+def _refused_anonymously(response):
+    if response.status_code in (401, 403, 405):
+        return True
+    return response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.fixture
+def own_and_sibling(tree, make_user):
+    filer = make_user(tree.province, Role.STATISTICS_OFFICER, username="filer")
+    return _records_in(tree.county_a, filer), _records_in(tree.county_b, filer)
+
+
+def test_anonymous_users_are_refused_everywhere_but_the_public_urls(client, own_and_sibling):
+    own, _sibling = own_and_sibling
+    leaks = []
+    for route in served_routes():
+        rule = rule_for(route)
+        if rule is None or rule.kind == "public":
+            continue
+        url, query = _url(route, rule, own)
+        response = _request(client, rule, url, query)
+        if not _refused_anonymously(response):
+            leaks.append(f"{rule.method.upper()} {url} -> {response.status_code}")
+    assert leaks == [], "reachable without signing in: " + "; ".join(leaks)
+
+
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+def test_role_and_subtree_matrix(client, tree, make_user, own_and_sibling, role):
+    own, sibling = own_and_sibling
+    client.force_login(make_user(tree.county_a, role))
+    wrong = []
+    for route in served_routes():
+        rule = rule_for(route)
+        if rule is None or rule.kind not in ("page", "record", "action"):
+            continue
+        allowed = role in rule.roles
+        cases = [("own", own)] if rule.kind == "page" else [("own", own), ("sibling", sibling)]
+        for subtree, records in cases:
+            url, query = _url(route, rule, records)
+            status = _request(client, rule, url, query).status_code
+            if subtree == "sibling":
+                ok = status in (403, 404)
+                expected = "403/404"
+            elif rule.kind == "action":
+                continue  # own-subtree actions: their outcome depends on the record's state (their own tests)
+            elif allowed:
+                ok, expected = status == 200, "200"
+            else:
+                ok, expected = status in (403, 404), "403/404"
+            if not ok:
+                wrong.append(f"{rule.method.upper()} {url} ({subtree}) -> {status}, expected {expected}")
+    assert wrong == [], f"{role}: " + "; ".join(wrong)
+
+
+def test_the_admin_is_for_staff_only(client, tree, make_user):
+    client.force_login(make_user(tree.county_a, Role.ADMINISTRATOR))  # an administrator, but not staff
+    for url in ["/admin/", "/admin/beneficiaries/person/", "/admin/casework/organisation/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+
+def test_admin_changelists_and_pages_are_scoped(client, tree, make_user, own_and_sibling):
+    own, sibling = own_and_sibling
+    client.force_login(make_user(tree.county_a, Role.CASEWORKER, is_staff=True))
+    person = "/admin/beneficiaries/person/"
+    listing_page = client.get(person).content.decode()
+    assert own["beneficiaries.Person"].name in listing_page
+    assert sibling["beneficiaries.Person"].name not in listing_page
+    assert client.get(f"{person}{own['beneficiaries.Person'].pk}/change/").status_code == 200
+    # Django's admin answers an object outside the queryset with a redirect to the index.
+    response = client.get(f"{person}{sibling['beneficiaries.Person'].pk}/change/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"

@@ -1,0 +1,192 @@
+"""A household file's workflow (apply → review → notice → file → annual review → close),
+its date rules, and the one definition of "on file" (在档)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from beneficiaries import services
+from beneficiaries.models import AnnualReview, Household, Person, on_file_q
+from casework.choices import Role
+from tests.factories import HouseholdFactory, PersonFactory
+
+D = datetime.date
+
+
+@pytest.fixture
+def people(tree, make_user):
+    return (
+        make_user(tree.county_a, Role.CASEWORKER, username="caseworker"),
+        make_user(tree.county_a, Role.REVIEWER, username="reviewer"),
+    )
+
+
+APPLIED_ON = D(2014, 3, 1)
+
+
+def apply(tree, caseworker, file_no="410181-2014-001", applied_on=APPLIED_ON):
+    return services.household_apply(
+        file_no=file_no, organisation=tree.county_a, kind="worker", applied_on=applied_on, acting_user=caseworker
+    )
+
+
+def test_the_whole_workflow_is_dated_and_attributed(tree, people):
+    caseworker, reviewer = people
+    household = apply(tree, caseworker)
+    assert household.status == "applied"
+
+    household = services.household_review(household, acting_user=reviewer, reason="材料齐全", day=D(2014, 3, 10))
+    assert (household.status, household.reviewed_on, household.reviewed_by) == ("reviewed", D(2014, 3, 10), reviewer)
+
+    household = services.household_notice(household, acting_user=reviewer, day=D(2014, 3, 12))
+    assert (household.status, household.noticed_on) == ("noticed", D(2014, 3, 12))
+
+    household = services.household_file(household, acting_user=caseworker, day=D(2014, 3, 20))
+    assert (household.status, household.filed_on, household.filed_by) == ("on_file", D(2014, 3, 20), caseworker)
+
+    review = services.annual_review_record(household, outcome="confirmed", acting_user=reviewer, day=D(2014, 12, 1))
+    assert (review.reviewed_by, review.reviewed_on) == (reviewer, D(2014, 12, 1))
+
+    services.annual_review_record(
+        household, outcome="closed", acting_user=reviewer, reason="脱困", day=D(2015, 12, 1), note="子女已就业"
+    )
+    household.refresh_from_db()
+    assert household.status == "closed"
+    assert (household.closed_on, household.closed_by, household.closing_reason) == (
+        D(2015, 12, 1),
+        reviewer,
+        "子女已就业",
+    )
+    assert AnnualReview.objects.filter(household=household).count() == 2
+
+    # One history row per step, each with the acting user and the reason.
+    rows = list(household.history.order_by("history_id").values_list("history_user_name", "history_change_reason"))
+    assert rows == [
+        ("caseworker", "household application"),
+        ("reviewer", "材料齐全"),
+        ("reviewer", "public notice"),
+        ("caseworker", "filed"),
+        ("reviewer", "脱困"),
+    ]
+
+
+def test_repeating_a_step_with_the_same_date_writes_nothing(tree, people):
+    caseworker, reviewer = people
+    household = services.household_review(apply(tree, caseworker), acting_user=reviewer, day=D(2014, 3, 10))
+    services.household_review(household, acting_user=reviewer, day=D(2014, 3, 10))
+    assert household.history.count() == 2
+
+
+def refused(call, field):
+    with pytest.raises(ValidationError) as caught:
+        call()
+    assert field in caught.value.message_dict, caught.value.message_dict
+    return caught.value.message_dict[field][0]
+
+
+def test_date_rules_refuse_with_the_field_and_write_nothing(tree, people):
+    caseworker, reviewer = people
+    household = apply(tree, caseworker)
+    before = Household.history.count()
+
+    assert "先审核" in refused(lambda: services.household_notice(household, acting_user=reviewer), "noticed_on")
+    assert "先审核" in refused(lambda: services.household_file(household, acting_user=caseworker), "filed_on")
+    assert "未建档" in refused(
+        lambda: services.household_close(household, acting_user=caseworker, reason="x", day=D(2014, 5, 1)), "closed_on"
+    )
+    assert "早于申请日期" in refused(
+        lambda: services.household_review(household, acting_user=reviewer, day=D(2014, 2, 28)), "reviewed_on"
+    )
+    future = datetime.date.today() + datetime.timedelta(days=3)
+    assert "晚于今天" in refused(
+        lambda: services.household_review(household, acting_user=reviewer, day=future), "reviewed_on"
+    )
+    assert "晚于今天" in refused(lambda: apply(tree, caseworker, file_no="F2", applied_on=future), "applied_on")
+    assert Household.history.count() == before
+
+    household = services.household_review(household, acting_user=reviewer, day=D(2014, 3, 2))
+    assert "早于申请日期" in refused(
+        lambda: services.household_file(household, acting_user=caseworker, day=D(2014, 2, 1)), "filed_on"
+    )
+    household = services.household_file(household, acting_user=caseworker, day=D(2014, 3, 20))
+    before = Household.history.count()
+    for day in (D(2014, 3, 19), D(2014, 3, 20)):  # closing must come strictly after filing
+        assert "必须晚于建档日期" in refused(
+            lambda day=day: services.household_close(household, acting_user=caseworker, reason="x", day=day),
+            "closed_on",
+        )
+    assert "在档" in refused(
+        lambda: services.annual_review_record(household, outcome="confirmed", acting_user=reviewer, day=D(2014, 3, 1)),
+        "household",
+    )
+    assert Household.history.count() == before
+    assert AnnualReview.objects.count() == 0
+
+
+def test_the_database_refuses_a_closing_before_filing_even_without_the_services(tree):
+    from django.db import IntegrityError, transaction
+
+    household = HouseholdFactory(organisation=tree.county_a, filed_on=D(2014, 2, 1))
+    household.closed_on = D(2014, 1, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        household.save()
+
+
+def test_on_file_edges(tree):
+    def make(filed_on, closed_on=None):
+        return HouseholdFactory(
+            organisation=tree.county_a, applied_on=D(2013, 1, 1), filed_on=filed_on, closed_on=closed_on
+        )
+
+    not_filed = make(None)
+    filed_that_day = make(D(2014, 6, 1))
+    filed_next_day = make(D(2014, 6, 2))
+    closed_that_day = make(D(2013, 6, 1), D(2014, 6, 1))
+    closed_next_day = make(D(2013, 6, 1), D(2014, 6, 2))
+    day = D(2014, 6, 1)
+
+    on_file = set(Household.objects.on_file(day))
+    assert on_file == {filed_that_day, closed_next_day}
+    assert not_filed not in on_file and filed_next_day not in on_file and closed_that_day not in on_file
+    # The model method agrees with the query, household by household.
+    for household in (not_filed, filed_that_day, filed_next_day, closed_that_day, closed_next_day):
+        assert household.is_on_file(day) == (household in on_file)
+    # The day after, the file closed then is out too, and the one filed then is in.
+    assert set(Household.objects.on_file(D(2014, 6, 2))) == {filed_that_day, filed_next_day}
+
+    # The same definition through a relation: the members of on-file households.
+    member = PersonFactory(household=filed_that_day)
+    PersonFactory(household=closed_that_day)
+    assert list(Person.objects.filter(on_file_q(day, "household__"))) == [member]
+
+
+def test_the_status_filter_matches_the_status_of_each_file(tree, people):
+    from beneficiaries.filtersets import HouseholdFilterSet
+
+    caseworker, reviewer = people
+    applied = apply(tree, caseworker, file_no="A")
+    reviewed = services.household_review(apply(tree, caseworker, file_no="R"), acting_user=reviewer, day=D(2014, 3, 2))
+    noticed = services.household_notice(
+        services.household_review(apply(tree, caseworker, file_no="N"), acting_user=reviewer, day=D(2014, 3, 2)),
+        acting_user=reviewer,
+        day=D(2014, 3, 3),
+    )
+    on_file = services.household_file(
+        services.household_review(apply(tree, caseworker, file_no="F"), acting_user=reviewer, day=D(2014, 3, 2)),
+        acting_user=caseworker,
+        day=D(2014, 3, 4),
+    )
+    closed = services.household_close(
+        services.household_file(
+            services.household_review(apply(tree, caseworker, file_no="C"), acting_user=reviewer, day=D(2014, 3, 2)),
+            acting_user=caseworker,
+            day=D(2014, 3, 4),
+        ),
+        acting_user=caseworker,
+        reason="脱困",
+        day=D(2014, 9, 1),
+    )
+    for household in (applied, reviewed, noticed, on_file, closed):
+        found = HouseholdFilterSet({"status": household.status}, queryset=Household.objects.all()).qs
+        assert list(found) == [household], household.status

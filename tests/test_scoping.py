@@ -1,0 +1,183 @@
+"""Organisation scoping: a county sees and changes only its own subtree, through every door
+(the API, the admin, the web pages); the province sees both counties."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from beneficiaries.models import Household, Person
+from casework.choices import Role
+from casework.scoping import scoped, within_scope
+from tests.factories import HouseholdFactory, PersonFactory
+
+
+@pytest.fixture
+def data(tree):
+    own_household = HouseholdFactory(organisation=tree.county_a, file_no="410181-001")
+    other_household = HouseholdFactory(organisation=tree.county_b, file_no="410381-001")
+    return {
+        "own_household": own_household,
+        "own_person": PersonFactory(household=own_household, name="巩义成员"),
+        "other_household": other_household,
+        "other_person": PersonFactory(household=other_household, name="偃师成员"),
+    }
+
+
+@pytest.fixture
+def county_user(tree, make_user):
+    return make_user(tree.county_a, Role.ADMINISTRATOR, username="gongyi_admin", is_staff=True)
+
+
+@pytest.fixture
+def province_user(tree, make_user):
+    return make_user(tree.province, Role.ADMINISTRATOR, username="henan_admin", is_staff=True)
+
+
+def api_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+ENDPOINTS = [("persons", "own_person", "other_person"), ("households", "own_household", "other_household")]
+
+
+def test_scoped_and_within_scope(tree, data, county_user, province_user, make_user):
+    assert set(scoped(Person.objects.all(), county_user)) == {data["own_person"]}
+    assert set(scoped(Person.objects.all(), province_user)) == {data["own_person"], data["other_person"]}
+    assert within_scope(county_user, tree.county_a) and not within_scope(county_user, tree.county_b)
+    assert not within_scope(county_user, tree.city_a)  # a unit above is outside too
+    unattached = make_user(None)
+    assert not scoped(Person.objects.all(), unattached).exists()
+
+
+@pytest.mark.parametrize(("endpoint", "own", "other"), ENDPOINTS)
+def test_api_list_read_change_delete_only_within_the_county(data, county_user, endpoint, own, other):
+    api = api_for(county_user)
+    own_pk, other_pk = data[own].pk, data[other].pk
+
+    listed = [row["id"] for row in api.get(f"/api/v1/{endpoint}/").json()["results"]]
+    assert listed == [own_pk]
+    assert api.get(f"/api/v1/{endpoint}/{own_pk}/").status_code == 200
+    assert api.get(f"/api/v1/{endpoint}/{other_pk}/").status_code == 404
+
+    model = type(data[other])
+    history_before = model.history.count()
+    change = {"name": "改名"} if endpoint == "persons" else {"address": "改地址"}
+    assert api.patch(f"/api/v1/{endpoint}/{other_pk}/", change, format="json").status_code == 404
+    assert api.delete(f"/api/v1/{endpoint}/{other_pk}/").status_code == 404
+    assert model.objects.filter(pk=other_pk).exists()
+    assert model.history.count() == history_before
+
+    assert api.patch(f"/api/v1/{endpoint}/{own_pk}/", change, format="json").status_code == 200
+    assert model.history.count() == history_before + 1
+
+
+def test_api_delete_within_the_county(data, county_user):
+    api = api_for(county_user)
+    assert api.delete(f"/api/v1/persons/{data['own_person'].pk}/").status_code == 204
+    assert not Person.objects.filter(pk=data["own_person"].pk).exists()
+
+
+def test_api_filters_cannot_reach_outside_the_scope(data, county_user):
+    api = api_for(county_user)
+    assert api.get("/api/v1/persons/", {"org": "410381"}).json()["results"] == []
+    assert api.get("/api/v1/households/", {"file_no": "410381"}).json()["results"] == []
+
+
+@pytest.mark.parametrize("endpoint", ["persons", "households"])
+def test_the_province_sees_both_counties(data, province_user, endpoint):
+    rows = api_for(province_user).get(f"/api/v1/{endpoint}/").json()["results"]
+    assert len(rows) == 2
+    county = api_for(province_user).get(f"/api/v1/{endpoint}/", {"org": "410381"}).json()["results"]
+    assert len(county) == 1
+
+
+ADMIN = [("person", "own_person", "other_person"), ("household", "own_household", "other_household")]
+
+
+@pytest.mark.parametrize(("model", "own", "other"), ADMIN)
+def test_admin_changelist_and_change_view_only_within_the_county(client, data, county_user, model, own, other):
+    client.force_login(county_user)
+    changelist = client.get(reverse(f"admin:beneficiaries_{model}_changelist"))
+    assert changelist.status_code == 200
+    assert changelist.context["cl"].result_count == 1
+    assert list(changelist.context["cl"].result_list) == [data[own]]
+
+    assert client.get(reverse(f"admin:beneficiaries_{model}_change", args=[data[own].pk])).status_code == 200
+    # Out of scope: the admin answers as for a record that does not exist (a redirect with a message).
+    response = client.get(reverse(f"admin:beneficiaries_{model}_change", args=[data[other].pk]))
+    assert response.status_code == 302
+    assert client.get(reverse(f"admin:beneficiaries_{model}_history", args=[data[other].pk])).status_code == 404
+    assert client.get(reverse(f"admin:beneficiaries_{model}_history", args=[data[own].pk])).status_code == 200
+
+
+def test_admin_cannot_change_or_delete_another_countys_household(client, data, county_user):
+    client.force_login(county_user)
+    other = data["other_household"]
+    before = Household.history.count()
+    client.post(reverse("admin:beneficiaries_household_change", args=[other.pk]), {"address": "改"})
+    client.post(reverse("admin:beneficiaries_household_delete", args=[other.pk]), {"post": "yes"})
+    client.post(
+        reverse("admin:beneficiaries_household_changelist"),
+        {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"},
+    )
+    other.refresh_from_db()
+    assert other.address == ""
+    assert Household.history.count() == before
+
+
+def test_admin_history_of_a_deleted_record_stays_private(client, data, county_user, province_user, make_user):
+    from casework.services import record_delete
+
+    other = data["other_person"]
+    url = reverse("admin:beneficiaries_person_history", args=[other.pk])
+    record_delete(other, acting_user=province_user, reason="重复登记")
+    client.force_login(county_user)
+    assert client.get(url).status_code == 404
+    client.force_login(make_user(other.organisation, Role.ADMINISTRATOR, is_staff=True))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "重复登记" in response.content.decode()
+
+
+def test_admin_province_sees_both_counties(client, data, province_user):
+    client.force_login(province_user)
+    changelist = client.get(reverse("admin:beneficiaries_household_changelist"))
+    assert changelist.context["cl"].result_count == 2
+    for key in ("own_household", "other_household"):
+        assert client.get(reverse("admin:beneficiaries_household_change", args=[data[key].pk])).status_code == 200
+
+
+def test_admin_choices_of_related_records_are_scoped(client, data, county_user):
+    client.force_login(county_user)
+    form = client.get(reverse("admin:beneficiaries_person_add")).context["adminform"].form
+    assert list(form.fields["household"].queryset) == [data["own_household"]]
+    assert {o.code for o in form.fields["organisation"].queryset} == {"410181"}
+
+
+def test_household_history_page_only_within_the_county(client, data, county_user, province_user):
+    client.force_login(county_user)
+    assert client.get(reverse("household-history", args=[data["own_household"].pk])).status_code == 200
+    assert client.get(reverse("household-history", args=[data["other_household"].pk])).status_code == 404
+    client.force_login(province_user)
+    for key in ("own_household", "other_household"):
+        assert client.get(reverse("household-history", args=[data[key].pk])).status_code == 200
+
+
+def test_pages_need_a_login(client, data):
+    response = client.get(reverse("household-history", args=[data["own_household"].pk]))
+    assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_annual_reviews_are_scoped_by_their_household(data, county_user, province_user):
+    from tests.factories import AnnualReviewFactory
+
+    own = AnnualReviewFactory(household=data["own_household"])
+    other = AnnualReviewFactory(household=data["other_household"])
+    rows = api_for(county_user).get("/api/v1/annual-reviews/").json()["results"]
+    assert [row["id"] for row in rows] == [own.pk]
+    province = api_for(province_user)
+    assert len(province.get("/api/v1/annual-reviews/").json()["results"]) == 2
+    rows = province.get("/api/v1/annual-reviews/", {"org": "410381"}).json()["results"]
+    assert [row["id"] for row in rows] == [other.pk]

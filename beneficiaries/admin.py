@@ -45,10 +45,10 @@ class PersonAdminForm(forms.ModelForm):
 @admin.register(Person)
 class PersonAdmin(ScopedAdmin):
     form = PersonAdminForm
-    list_display = ["name", "id_number_masked", "gender", "birth_date", "organisation", "household"]
+    list_display = ["name", "id_number_masked", "gender", "birth_year", "organisation", "household"]
     list_select_related = ["organisation", "household"]
     search_fields = ["name"]
-    readonly_fields = ["gender", "birth_date"]
+    readonly_fields = ["gender", "birth_year"]
 
     def save_model(self, request, obj, form, change):
         reason = self.admin_reason(request, "change" if change else "add")

@@ -216,6 +216,11 @@ class Person(models.Model):
         self.birth_date = id_numbers.birth_date(number)
 
     @property
+    def birth_year(self):
+        """What lists show: the full birth date is the masked middle of the ID number."""
+        return self.birth_date.year if self.birth_date else None
+
+    @property
     def id_number_masked(self):
         return id_numbers.mask(self.id_number)
 

@@ -89,7 +89,7 @@ PERSONS = RecordType(
         Column(gettext_lazy("姓名"), "name", "name"),
         Column(gettext_lazy("身份证号码"), "id_number_masked"),
         Column(gettext_lazy("性别"), "get_gender_display", "gender"),
-        Column(gettext_lazy("出生日期"), "birth_date", "birth_date"),
+        Column(gettext_lazy("出生年份"), "birth_year"),
         Column(gettext_lazy("所属档案"), "household.file_no", "household__file_no"),
         Column(gettext_lazy("与户主关系"), "get_relationship_display", "relationship"),
         Column(gettext_lazy("登记单位"), "organisation.name", "organisation__path"),

@@ -38,7 +38,8 @@ def test_create_returns_the_masked_number_only(api, tree):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["id_number_masked"] == "110105********002X"
-    assert (body["gender"], body["birth_date"]) == ("female", "1949-12-31")
+    assert (body["gender"], body["birth_year"]) == ("female", 1949)
+    assert "birth_date" not in body
     assert VALID_ID not in response.content.decode()
     assert "13900000000" not in response.content.decode()
     row = Person.objects.get().history.get()

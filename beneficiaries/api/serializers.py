@@ -12,6 +12,8 @@ def org_field(**kwargs):
 class PersonSerializer(ScopedModelSerializer):
     id_number = serializers.CharField(write_only=True, max_length=32)
     id_number_masked = serializers.CharField(read_only=True)
+    # Not the birth date: with the masked ID (first 6, last 4) it would give the whole number away.
+    birth_year = serializers.IntegerField(read_only=True)
     phone = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=32)
     organisation = org_field()
     household = serializers.SlugRelatedField(
@@ -27,12 +29,12 @@ class PersonSerializer(ScopedModelSerializer):
             "name",
             "phone",
             "gender",
-            "birth_date",
+            "birth_year",
             "organisation",
             "household",
             "relationship",
         ]
-        read_only_fields = ["gender", "birth_date"]
+        read_only_fields = ["gender"]
 
 
 class HouseholdSerializer(ScopedModelSerializer):

@@ -22,7 +22,7 @@ class PersonViewSet(ScopedModelViewSet):
     queryset = Person.objects.select_related("organisation", "household")
     serializer_class = serializers.PersonSerializer
     filterset_class = PersonFilterSet
-    ordering_fields = ["id", "name", "birth_date"]
+    ordering_fields = ["id", "name"]
 
     def create_record(self, *, acting_user, reason, data):
         return services.person_register(acting_user=acting_user, reason=reason, **data)

@@ -107,6 +107,11 @@ DATABASES = {
 if os.environ.get("TEST_DATABASE_NAME"):
     # Lets two test runs share one PostgreSQL server without sharing a database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The returns are single large aggregate queries: PostgreSQL's JIT compiles them on every
+    # call and the compiling costs more than it saves (A1 at 10^6 persons: 5.1 s with JIT,
+    # 0.59 s without; docs/benchmarks.md, finding 1).
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "options": "-c jit=off"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "casework.User"

@@ -186,13 +186,13 @@ A1_SERVICES = Rows("a1.services", "services", lambda c: c.in_scope() & c.period(
 A1_JOB_INTRODUCTION = Rows(
     "a1.job_introduction_persons",
     "persons",
-    lambda c: (
-        Q(
-            id__in=c.rows("services")
-            .filter(c.in_scope() & c.period("served_on") & Q(type=ServiceType.JOB_INTRODUCTION))
-            .values("person_id")
-        )
-        | Q(id__in=c.rows("placements").filter(A1_REFERRALS.where(c)).values("person_id"))
+    # One id set (the UNION of both record sets' persons), not "IN services OR IN placements":
+    # PostgreSQL cannot use an index for an OR of two IN subqueries and scanned every person.
+    lambda c: Q(
+        id__in=c.rows("services")
+        .filter(c.in_scope() & c.period("served_on") & Q(type=ServiceType.JOB_INTRODUCTION))
+        .values("person_id")
+        .union(c.rows("placements").filter(A1_REFERRALS.where(c)).values("person_id"))
     ),
     person_field="id",
 )
@@ -644,9 +644,13 @@ A2_BREAKDOWNS = (
 # --- Attachment 3: 各地工会金秋助学情况统计表 -------------------------------------------------
 
 
-def _household_members(c, **household_filter):
-    households = c.rows("households").filter(**household_filter).values("id")
-    return Q(person_id__in=c.rows("persons").filter(household_id__in=households).values("id"))
+RECIPIENT_HOUSEHOLD = (("person_id", "persons"), ("household_id", "households"))
+
+
+def recipient_household(c, field_name):
+    """A column of the outer row's person's household (NULL when the person has none): a join on
+    the live tables, a subquery per row on the records as of T (see ``stats.sources``)."""
+    return c.via(RECIPIENT_HOUSEHOLD, field_name)
 
 
 A3_FUNDS = Rows(
@@ -659,22 +663,26 @@ A3_GRANTS = Rows(
     "a3.grants",
     "aid_grants",
     lambda c: c.in_scope() & c.period("granted_on"),
-    annotate=lambda c: {"stage": schooling_in_force(c)},
+    # Each grant's stage group and household flags are computed once per row, and the cells filter
+    # on these columns (the engine keeps annotated rows behind a subquery the planner does not
+    # flatten, so the subqueries are not repeated in every cell's FILTER).
+    annotate=lambda c: {
+        "stage": schooling_in_force(c),
+        "household_kind": recipient_household(c, "kind"),
+        "single_mother": recipient_household(c, "single_parent_female"),
+    },
     date_field="granted_on",
 )
 A3_SCHOOL_ENTRIES = Rows(
     "a3.school_entries",
     "schooling",
+    # From the entries of P to their person's household (one probe per entry), not from every
+    # on-file household to its members: the members of a province's households are most persons.
     lambda c: (
         c.period("entered_on")
-        & Q(
-            person_id__in=c.rows("persons")
-            .filter(
-                household_id__in=c.rows("households").filter(c.on_file(c.cutoff) & c.in_scope()).values("id"),
-            )
-            .values("id")
-        )
+        & Q(Exists(c.rows("households").filter(c.on_file(c.cutoff) & c.in_scope(), id=OuterRef("recipient_household"))))
     ),
+    annotate=lambda c: {"recipient_household": c.via(RECIPIENT_HOUSEHOLD[:1], "household_id")},
     date_field="entered_on",
 )
 A3_WORK_STUDY = Rows(
@@ -713,7 +721,7 @@ def _a3_cells():
         cells.append(Cell(f"a3.4.{group.value}", GROUP_LABELS[group], "人", A3_GRANTS, lambda c, g=group: in_group(g)))
 
     def migrant(c):
-        return _household_members(c, kind="migrant_worker")
+        return Q(household_kind="migrant_worker")
 
     cells += [
         Cell("a3.5.persons", "共资助困难农民工子女", "人", A3_GRANTS, migrant),
@@ -735,7 +743,7 @@ def _a3_cells():
         ]
 
     def single_parent(c):
-        return _household_members(c, single_parent_female=True)
+        return Q(single_mother=True)
 
     cells += [
         Cell("a3.6.persons", "资助困难单亲女职工子女", "人", A3_GRANTS, single_parent),

@@ -21,6 +21,8 @@ from stats.definitions import ATTACHMENTS, CELL_SUM, DISTINCT, PERSONS, RECORDS,
 from stats.sources import LiveSource, source_for
 
 CENT = Decimal("0.01")
+# A LIMIT no set of rows reaches: it keeps annotated rows in a subquery the planner computes once.
+NO_LIMIT = 2**62
 TEN_THOUSAND = Decimal(10000)
 
 
@@ -62,6 +64,12 @@ class Context:
             self.used.add(name)
         return self.source.rows(name)
 
+    def via(self, chain, field_name):
+        """A column reached from the outer row through foreign keys (see ``LiveSource.via``)."""
+        if self.used is not None:
+            self.used.update(name for _, name in chain)
+        return self.source.via(chain, field_name)
+
     def period(self, field_name):
         return Q(**{f"{field_name}__gte": self.start, f"{field_name}__lte": self.cutoff})
 
@@ -91,10 +99,11 @@ def make_context(*, year, cutoff, org_code, as_of=None):
 
 
 def rows_queryset(context, rows):
-    queryset = context.rows(rows.source).filter(rows.where(context))
+    queryset = context.rows(rows.source)
     if rows.annotate:
+        # Annotated first: a rule's filter may read the annotations (a3.school_entries does).
         queryset = queryset.annotate(**rows.annotate(context))
-    return queryset
+    return queryset.filter(rows.where(context))
 
 
 def _aggregate(cell, rows, condition):
@@ -123,7 +132,14 @@ def evaluate_cells(attachment, context):
     values = {}
     for rows, cells in groups.values():
         aggregates = {f"c{i}": _aggregate(cell, rows, cell.filter_q(context)) for i, cell in enumerate(cells)}
-        result = rows_queryset(context, rows).aggregate(**aggregates)
+        queryset = rows_queryset(context, rows)
+        if rows.annotate:
+            # Cells filter on the annotations (stage group, household flags), each a correlated
+            # subquery. Aggregating over ``SELECT … (subquery) AS stage …`` lets PostgreSQL pull the
+            # derived table up and copy the subquery into every FILTER that reads it (ten copies in
+            # Attachment 3); a LIMIT keeps the derived table, so each row's subqueries run once.
+            queryset = queryset[:NO_LIMIT]
+        result = queryset.aggregate(**aggregates)
         for i, cell in enumerate(cells):
             value = result[f"c{i}"]
             values[cell.key] = _zero(cell) if value is None else (yuan(value) if cell.is_money else int(value))

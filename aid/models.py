@@ -64,7 +64,7 @@ class AidGrant(Record):
         verbose_name = _("助学款")
         verbose_name_plural = _("助学款")
         ordering = ["-granted_on", "ref"]
-        indexes = [models.Index(fields=["person", "granted_on"])]
+        indexes = [models.Index(fields=["granted_on"]), models.Index(fields=["person", "granted_on"])]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="aid_grant_amount_positive")]
 
 

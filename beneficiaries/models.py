@@ -256,7 +256,7 @@ class Schooling(models.Model):
         verbose_name = _("就学记录")
         verbose_name_plural = _("就学记录")
         ordering = ["person_id", "entered_on"]
-        indexes = [models.Index(fields=["person", "entered_on"])]
+        indexes = [models.Index(fields=["entered_on"]), models.Index(fields=["person", "entered_on"])]
 
     def __str__(self):
         return f"{self.school} {self.get_stage_display()}"

@@ -198,6 +198,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema maps every endpoint and field: signed-in users only, like the API itself.
     "SERVE_PERMISSIONS": ["casework.permissions.IsScopedUser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "casework.api.schema.version_on_single_records_only",
+    ],
 }
 
 # Secure defaults whenever DEBUG is off (``manage.py check --deploy`` is clean).

@@ -48,7 +48,7 @@ class FilingExportQuerySerializer(serializers.Serializer):
 class ReturnFilingSerializer(serializers.ModelSerializer):
     org = serializers.CharField(source="organisation.code", read_only=True)
     org_name = serializers.CharField(source="organisation.name", read_only=True)
-    filed_by = serializers.CharField(source="filed_by.username", read_only=True, default=None)
+    filed_by = serializers.CharField(source="filed_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ReturnFiling

@@ -7,4 +7,5 @@ class AidConfig(AppConfig):
     verbose_name = _("金秋助学与资金")
 
     def ready(self):
-        from aid import guards  # noqa: F401  (registers the rules)
+        # The guard rules, and the record types of the generic lists (casework.listing), register on import.
+        from aid import guards, views  # noqa: F401

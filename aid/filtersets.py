@@ -1,18 +1,24 @@
 """One FilterSet per aid record, used by the API, the web lists and the selectors alike."""
 
 import django_filters
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
-from beneficiaries.filtersets import OrganisationSubtreeFilter
 from beneficiaries.models import Person
+from casework.filtersets import OrganisationSubtreeFilter
 
 
 def date_range(field, label):
-    """``<field>_after`` / ``<field>_before`` filters (both ends included)."""
+    """``<field>_after`` / ``<field>_before`` filters (both ends included).
+
+    The labels are formatted lazily: ``gettext_lazy(...) % {...}`` would freeze them in the import-time language.
+    """
+    after = lazy(lambda: _("%(label)s起") % {"label": label}, str)()
+    before = lazy(lambda: _("%(label)s止") % {"label": label}, str)()
     return (
-        django_filters.DateFilter(field_name=field, lookup_expr="gte", label=_("%(label)s起") % {"label": label}),
-        django_filters.DateFilter(field_name=field, lookup_expr="lte", label=_("%(label)s止") % {"label": label}),
+        django_filters.DateFilter(field_name=field, lookup_expr="gte", label=after),
+        django_filters.DateFilter(field_name=field, lookup_expr="lte", label=before),
     )
 
 

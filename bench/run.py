@@ -56,7 +56,7 @@ def run_one(args):
 
     from bench import harness
     from beneficiaries.models import Person
-    from casework import synthetic
+    from portal import synthetic
 
     try:
         call_command("migrate", verbosity=0)

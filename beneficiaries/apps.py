@@ -7,4 +7,5 @@ class BeneficiariesConfig(AppConfig):
     verbose_name = _("困难职工档案")
 
     def ready(self):
-        from beneficiaries import guards  # noqa: F401  (registers the rules)
+        # The guard rules, and the record types of the generic lists (casework.listing), register on import.
+        from beneficiaries import guards, views  # noqa: F401

@@ -19,7 +19,7 @@ from beneficiaries.choices import (
 )
 from casework import crypto
 from casework.history import HistoricalRecords
-from casework.models import Organisation
+from casework.models import Organisation, new_ref
 
 
 def not_in_future(value):
@@ -242,7 +242,7 @@ class Person(models.Model):
 class Schooling(models.Model):
     """A school entry (升学): the stage a student entered and when."""
 
-    ref = models.CharField(_("编号"), max_length=64, unique=True)
+    ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref)
     person = models.ForeignKey(Person, verbose_name=_("学生"), on_delete=models.PROTECT, related_name="schooling")
     stage = models.CharField(_("学段"), max_length=32, choices=Stage.choices)
     school = models.CharField(_("学校"), max_length=200)

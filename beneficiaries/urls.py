@@ -6,8 +6,9 @@ from casework.listing import record_urls
 urlpatterns = [
     path("files/", views.household_search, name="household-search"),
     path("files/new/", views.household_create, name="household-create"),
-    path("households/<int:pk>/", views.household_detail, name="household-detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household-edit"),
+    # Before the workflow steps, which would otherwise take "history" for a step.
+    path("households/<int:pk>/history/", views.household_history, name="household-history"),
     path("households/<int:pk>/<slug:step>/", views.household_step, name="household-step"),
     path("persons/new/", views.person_create, name="person-create"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person-edit"),

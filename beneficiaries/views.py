@@ -1,5 +1,8 @@
-"""Web pages of the household file workspace: search, the file page, its workflow, members and records,
-the annual review worklist, and the lists of persons, files, schooling and graduates."""
+"""Web pages of the household file workspace: search, the file's history and workflow, members and records,
+the annual review worklist, and the lists of persons, files, schooling and graduates.
+
+The file page itself shows every app's records, so it lives at the top (``portal.views.household_detail``).
+"""
 
 import datetime
 
@@ -26,11 +29,10 @@ from beneficiaries.forms import (
     WorkflowForm,
 )
 from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling, on_file_q
+from beneficiaries.selectors import household_changes, households_for
 from casework import listing
-from casework.listing import Column, RecordType, generic_update, model_form_data, run_form
-from casework.models import new_ref
+from casework.listing import Column, RecordType, generic_create, generic_update, model_form_data, run_form
 from casework.scoping import scoped
-from casework.services import record_create
 from casework.webforms import add_service_errors, reason_or
 
 # --- record types (lists, exports, forms) ----------------------------------------------------------
@@ -42,10 +44,6 @@ def household_url(household):
 
 def _member_url(obj):
     return household_url(obj.household) if obj.household_id else reverse("person-edit", kwargs={"pk": obj.pk})
-
-
-def _create_schooling(form, user, reason):
-    return record_create(Schooling, acting_user=user, reason=reason, data={**model_form_data(form), "ref": new_ref()})
 
 
 def _create_graduate(form, user, reason):
@@ -111,7 +109,7 @@ SCHOOLING = RecordType(
         Column(gettext_lazy("所属档案"), "person.household.file_no"),
     ],
     form_class=SchoolingForm,
-    create=_create_schooling,
+    create=generic_create,
     update=generic_update,
 )
 GRADUATES = RecordType(
@@ -183,39 +181,18 @@ def household_search(request):
     return render(request, template, context)
 
 
-# --- the file page --------------------------------------------------------------------------------
-
-
-def file_records(household, user):
-    """Everything recorded about the file's members, each list scoped to the user."""
-    from aid.models import AidGrant
-    from employment.models import Certificate, Loan, Placement, Service, Training
-    from notices.models import NoticeEntry
-
-    members = list(household.members.order_by("id"))
-
-    def of(model, *related):
-        return scoped(model.objects.filter(person__in=members).select_related("person", *related), user)
-
-    return {
-        "members": members,
-        "schooling": of(Schooling).order_by("person_id", "entered_on"),
-        "grants": of(AidGrant, "organisation"),
-        "notice_entries": of(NoticeEntry, "notice").order_by("-notice__starts_on"),
-        "trainings": of(Training, "institution"),
-        "certificates": of(Certificate),
-        "placements": of(Placement),
-        "loans": of(Loan),
-        "services": of(Service),
-        "reviews": household.reviews.select_related("reviewed_by").order_by("-reviewed_on", "-id"),
-    }
+# --- the file's history and workflow --------------------------------------------------------------
 
 
 @login_required
-def household_detail(request, pk):
-    household = get_object_or_404(scoped(Household.objects.select_related("organisation"), request.user), pk=pk)
-    context = {"household": household, "workflow_form": WorkflowForm(), **file_records(household, request.user)}
-    return render(request, "beneficiaries/household_detail.html", context)
+def household_history(request, pk):
+    """Every change to the file and its members, newest first (the history rows, with user and reason)."""
+    household = get_object_or_404(households_for(request.user), pk=pk)
+    return render(
+        request,
+        "beneficiaries/household_history.html",
+        {"household": household, "changes": household_changes(household)},
+    )
 
 
 WORKFLOW = {

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from casework import guards
+from casework.access_log import access_log_for
 from casework.choices import Role
-from casework.models import Organisation, User
+from casework.models import AccessLog, Organisation, User
 from casework.scoping import scope_filter, scoped
 from casework.services import (
     model_delete,
@@ -169,6 +170,55 @@ class ScopedUserAdmin(ScopedAdmin, UserAdmin):
         # The password form hashes in form.save(); the history row still carries user and reason.
         set_change_reason(obj, user=request.user, reason=self.admin_reason(request, "change" if change else "add"))
         obj.save()
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """The readings of full ID numbers, for administrators to audit: read only for everyone.
+
+    The log is the evidence of who saw whose number; if the admin could add, edit
+    or delete a row it would prove nothing, so every write permission is refused,
+    superusers included. Rows are scoped to the user's subtree (by the person's
+    unit) like every other admin list, through the log's selector.
+    """
+
+    list_display = ["accessed_at", "user_name", "person_name", "person_id", "organisation", "purpose", "ip_address"]
+    list_display_links = ["accessed_at"]
+    list_select_related = ["organisation"]
+    # Only the users and units that occur in the user's own rows: a plain related filter would
+    # list every account and unit of the installation.
+    list_filter = [
+        "accessed_at",
+        ("user", admin.RelatedOnlyFieldListFilter),
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+    ]
+    date_hierarchy = "accessed_at"
+    search_fields = ["user_name", "person_name", "person_id__exact", "purpose"]
+    fields = ["accessed_at", "user", "user_name", "person_id", "person_name", "organisation", "purpose", "ip_address"]
+    readonly_fields = fields
+    actions = None
+
+    def get_queryset(self, request):
+        return access_log_for(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        # Who read whose number is itself sensitive: administrators (or an explicit grant), not all staff.
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        return user.is_superuser or user.role == Role.ADMINISTRATOR or user.has_perm("casework.view_accesslog")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.site_header = _("工会困难职工帮扶管理系统")

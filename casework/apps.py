@@ -7,6 +7,7 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("组织与账户")
 
     def ready(self):
-        from casework import security
+        # The views register the export log's record type (casework.listing); every app registers its own.
+        from casework import security, views  # noqa: F401
 
         security.connect_signals()

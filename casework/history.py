@@ -46,26 +46,32 @@ def set_change_reason(instance, *, user, reason):
 
 def bulk_create_historised(model, objs, *, user, reason, batch_size=2000):
     """``bulk_create`` that also writes one history row per object, with user and reason."""
-    name = user.get_username() if user is not None else ""
-    objs = bulk_create_with_history(objs, model, batch_size=batch_size, default_user=user, default_change_reason=reason)
-    _fill_user_names(model, objs, name)
-    return objs
+    return bulk_create_with_history(
+        objs,
+        model,
+        batch_size=batch_size,
+        default_user=user,
+        default_change_reason=reason,
+        custom_historical_attrs=_user_name(user),
+    )
 
 
 def bulk_update_historised(model, objs, fields, *, user, reason, batch_size=2000):
     """``bulk_update`` that also writes one history row per object, with user and reason."""
-    name = user.get_username() if user is not None else ""
     bulk_update_with_history(
-        objs, model, fields, batch_size=batch_size, default_user=user, default_change_reason=reason
+        objs,
+        model,
+        fields,
+        batch_size=batch_size,
+        default_user=user,
+        default_change_reason=reason,
+        custom_historical_attrs=_user_name(user),
     )
-    _fill_user_names(model, objs, name)
 
 
-def _fill_user_names(model, objs, name):
-    # The bulk helpers bypass the pre_create signal's instance-level hook for the
-    # user's name; fill it in with one statement for the rows just written.
-    if not name or not objs:
-        return
-    history = model.history.model
-    ids = [o.pk for o in objs]
-    history.objects.filter(id__in=ids, history_user_name="").update(history_user_name=name)
+def _user_name(user):
+    # The bulk helpers send no pre_create_historical_record signal, so the copy of
+    # the user's name goes into the history rows' own INSERT: exactly the rows this
+    # call writes get it, and older rows of the same objects (say, written by a
+    # command without a user) keep theirs.
+    return {"history_user_name": user.get_username() if user is not None else ""}

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import exports
+from casework.filtersets import OrganisationSubtreeFilter
 from casework.scoping import scoped
 from casework.webforms import add_service_errors, reason_or
 
@@ -99,8 +100,6 @@ class RecordType:
 
 def _fallback_filterset(model, names):
     """Unit (with subtree), the given fields, and a date range on the model's first date field."""
-    from beneficiaries.filtersets import OrganisationSubtreeFilter
-
     attrs = {"org": OrganisationSubtreeFilter(path_lookup=model.scope_path)}
     date_field = next((f.name for f in model._meta.fields if isinstance(f, models.DateField)), None)
     if date_field:

@@ -7,6 +7,7 @@ one transaction.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from casework import guards
@@ -64,9 +65,18 @@ def model_update(instance, *, acting_user, reason, data, expected_version=None):
 
 
 def model_delete(instance, *, acting_user, reason):
-    """Delete ``instance``; the deletion stays in its history with user and reason."""
+    """Delete ``instance``; the deletion stays in its history with user and reason.
+
+    A record that others still refer to (a household with members, a person with grants) is
+    refused with the kinds of records that hold it, before anything is deleted.
+    """
     set_change_reason(instance, user=acting_user, reason=reason)
-    instance.delete()
+    try:
+        instance.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        holders = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        kinds = "、".join(sorted({str(holder._meta.verbose_name) for holder in holders}))
+        raise ValidationError(_("仍有%(kinds)s记录引用此记录，不能删除。") % {"kinds": kinds}) from None
 
 
 def _organisation_path(parent, code):

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from this site
     "simple_history",
     "axes",
     "casework.apps.CaseworkConfig",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "employment",
     "stats",
     "rosters",
+    "portal",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "casework.security.refuse_nul_characters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -202,6 +205,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "casework.api.schema.version_on_single_records_only",
     ],
+    # /api/docs/ loads Swagger UI from this site's static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # Secure defaults whenever DEBUG is off (``manage.py check --deploy`` is clean).

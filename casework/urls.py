@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", security.api_docs_view(), name="api-docs"),
     path("", include("casework.web_urls")),
+    path("", include("portal.urls")),
     path("", include("beneficiaries.urls")),
     path("notices/", include("notices.urls")),
     path("aid/", include("aid.urls")),

@@ -2,16 +2,13 @@ import json
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beneficiaries.selectors import household_changes, households_for
-from casework import dashboard, listing
-from casework.choices import Role
+from casework import listing
 from casework.listing import Column, RecordType
 from casework.models import ExportLog
-from casework.selectors import home_summary
 
 # The audit log of exports, readable by the units above the exporting user (no form: nobody edits it).
 listing.register(
@@ -35,42 +32,12 @@ listing.register(
 
 
 @login_required
-def home(request):
-    """The user's unit at a glance; a statistics officer sees returns and indicators first."""
-    user = request.user
-    context = {
-        "summary": home_summary(user),
-        "waiting": dashboard.households_waiting_review(user),
-        "reviews_due": dashboard.annual_reviews_due(user),
-        "notices": dashboard.notices_running(user),
-        "returns_due": dashboard.returns_due(user),
-        "indicators": dashboard.indicators(user),
-        "stats_first": user.role == Role.STATISTICS_OFFICER,
-    }
-    return render(request, "casework/home.html", context)
-
-
-@login_required
 def records_index(request):
-    """Every record type with a list page, grouped by app."""
-    import aid.views  # noqa: F401  (the record types register when their app's views load)
-    import beneficiaries.views  # noqa: F401
-    import employment.views  # noqa: F401
-
+    """Every record type with a list page, grouped by app (each app registers its types when it is ready)."""
     groups = {}
     for record_type in listing.registered().values():
         groups.setdefault(record_type.model._meta.app_config.verbose_name, []).append(record_type)
     return render(request, "casework/records_index.html", {"groups": groups})
-
-
-@login_required
-def household_history(request, pk):
-    household = get_object_or_404(households_for(request.user), pk=pk)
-    return render(
-        request,
-        "beneficiaries/household_history.html",
-        {"household": household, "changes": household_changes(household)},
-    )
 
 
 class BundleImportForm(forms.Form):

@@ -7,4 +7,5 @@ class EmploymentConfig(AppConfig):
     verbose_name = _("培训与就业")
 
     def ready(self):
-        from employment import guards  # noqa: F401  (registers the rules)
+        # The guard rules, and the record types of the generic lists (casework.listing), register on import.
+        from employment import guards, views  # noqa: F401

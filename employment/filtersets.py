@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from aid.filtersets import PersonRecordFilterSet, date_range
-from beneficiaries.filtersets import OrganisationSubtreeFilter
+from casework.filtersets import OrganisationSubtreeFilter
 from employment.choices import Designation
 from employment.models import (
     AssistancePlan,

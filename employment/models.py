@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.models import Graduate, Person, not_in_future
 from casework.choices import Category
 from casework.history import HistoricalRecords
-from casework.models import Organisation, Record
+from casework.models import Organisation, Record, new_ref
 from employment.choices import (
     CertificateLevel,
     Channel,
@@ -84,9 +84,10 @@ class Training(Record):
 
 
 class Certificate(models.Model):
-    """A vocational certificate (职业资格证书); it carries no organisation."""
+    """A vocational certificate (职业资格证书); it carries no organisation, so it is no ``Record``, but its
+    ``ref`` works like one: generated when typed in, the bundle's key when imported."""
 
-    ref = models.CharField(_("编号"), max_length=64, unique=True)
+    ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref)
     person = models.ForeignKey(Person, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="certificates")
     issuer = models.CharField(_("发证部门"), max_length=16, choices=Issuer.choices)
     level = models.CharField(_("等级"), max_length=32, choices=CertificateLevel.choices)

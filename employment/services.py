@@ -8,7 +8,6 @@ user and reason, one transaction).
 from django.db import transaction
 
 from aid.services import record_services
-from casework.models import new_ref
 from employment.models import (
     AssistancePlan,
     Certificate,
@@ -24,7 +23,7 @@ from employment.models import (
 
 institution_create, institution_update, institution_delete = record_services(Institution)
 training_create, training_update, training_delete = record_services(Training)
-_certificate_create, certificate_update, certificate_delete = record_services(Certificate)
+certificate_create, certificate_update, certificate_delete = record_services(Certificate)
 placement_create, placement_update, placement_delete = record_services(Placement)
 loan_create, loan_update, loan_delete = record_services(Loan)
 service_create, service_update, service_delete = record_services(Service)
@@ -32,13 +31,6 @@ job_fair_create, job_fair_update, job_fair_delete = record_services(JobFair)
 position_offer_create, position_offer_update, position_offer_delete = record_services(PositionOffer)
 _assistance_plan_create, assistance_plan_update, assistance_plan_delete = record_services(AssistancePlan)
 pairing_create, pairing_update, pairing_delete = record_services(Pairing)
-
-
-@transaction.atomic
-def certificate_create(*, acting_user, reason, data):
-    """Record a certificate; one typed in (not from a bundle) gets a generated key."""
-    data = {**data, "ref": data.get("ref") or new_ref()}
-    return _certificate_create(acting_user=acting_user, reason=reason, data=data)
 
 
 @transaction.atomic

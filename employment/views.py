@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from casework import listing
 from casework.listing import Column, RecordType, generic_create, generic_update, model_form_data
-from casework.models import new_ref
 from casework.services import record_create
 from employment import forms
 from employment.models import (
@@ -26,11 +25,6 @@ PERSON = Column(_("姓名"), "person.name", "person__name")
 PERSON_ID = Column(_("身份证号码"), "person.id_number_masked")
 CATEGORY = Column(_("人员类别"), "get_category_display", "category")
 PERSON_RECORD = {"select_related": ("person", "organisation"), "create": generic_create, "update": generic_update}
-
-
-def _create_certificate(form, user, reason):
-    # Certificates come from outside the union (no organisation, no automatic key): the UI gives them one.
-    return record_create(Certificate, acting_user=user, reason=reason, data={**model_form_data(form), "ref": new_ref()})
 
 
 def _create_plan(form, user, reason):
@@ -78,7 +72,7 @@ listing.register(
             Column(_("通过职业技能鉴定"), "via_assessment"),
         ],
         form_class=forms.CertificateForm,
-        create=_create_certificate,
+        create=generic_create,
         update=generic_update,
     ),
     RecordType(

@@ -2,7 +2,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.filtersets import OrganisationSubtreeFilter
+from casework.filtersets import OrganisationSubtreeFilter
 from notices.choices import NoticeStatus, PeriodState
 from notices.models import Notice
 

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.filtersets import OrganisationSubtreeFilter
+from casework.filtersets import OrganisationSubtreeFilter
 from stats.models import ReturnFiling
 
 

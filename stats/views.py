@@ -239,9 +239,6 @@ def _column_label(source, name):
 
 def _record_url(source, record):
     """The edit page of a drilled-down record, when the web interface has one for its kind."""
-    import aid.views  # noqa: F401  (record types register when their views load)
-    import beneficiaries.views  # noqa: F401
-    import employment.views  # noqa: F401
     from casework.listing import registered
     from stats.sources import source_model
 

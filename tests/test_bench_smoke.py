@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from bench import harness
 from bench import run as bench_run
-from casework import synthetic
+from portal import synthetic
 
 
 @pytest.fixture

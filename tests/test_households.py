@@ -190,3 +190,18 @@ def test_the_status_filter_matches_the_status_of_each_file(tree, people):
     for household in (applied, reviewed, noticed, on_file, closed):
         found = HouseholdFilterSet({"status": household.status}, queryset=Household.objects.all()).qs
         assert list(found) == [household], household.status
+
+
+def test_a_household_with_members_is_not_deleted_and_the_api_says_why(tree, people, client):
+    # Found by the API fuzz run (tests/test_fuzz_api.py): this was a server error.
+    caseworker, _ = people
+    household = HouseholdFactory(organisation=tree.county_a)
+    PersonFactory(household=household)
+    client.force_login(caseworker)
+
+    response = client.delete(f"/api/v1/households/{household.pk}/", HTTP_X_CHANGE_REASON="重复建档")
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["仍有人员记录引用此记录，不能删除。"]}
+    assert Household.objects.filter(pk=household.pk).exists()
+    assert not household.history.filter(history_type="-").exists()

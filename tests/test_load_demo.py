@@ -9,8 +9,8 @@ from django.core.management import call_command
 from aid.models import AidGrant
 from beneficiaries.choices import HouseholdStatus
 from beneficiaries.models import Household
-from casework.management.commands.load_demo import PASSWORD, USERS
 from casework.models import Organisation
+from portal.management.commands.load_demo import PASSWORD, USERS
 
 RECORD_MODELS = [
     "casework.Organisation",

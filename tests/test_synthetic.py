@@ -12,10 +12,11 @@ from django.db.models import Count, Exists, F, OuterRef
 from aid.models import AidGrant
 from beneficiaries.id_numbers import validate_id_number
 from beneficiaries.models import Graduate, Household, Person, Schooling, on_file_q
-from casework import guards, synthetic
+from casework import guards
 from casework.models import Organisation
 from employment.models import Certificate, Placement, Training
 from notices.models import NoticeEntry, Objection
+from portal import synthetic
 from tests.factories import PersonFactory
 
 PERSONS = 600

@@ -2,11 +2,12 @@ from rest_framework import serializers
 
 from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling
 from casework.api.base import ScopedModelSerializer
+from casework.api.fields import SlugRelatedField
 from casework.models import Organisation
 
 
 def org_field(**kwargs):
-    return serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), **kwargs)
+    return SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), **kwargs)
 
 
 class PersonSerializer(ScopedModelSerializer):
@@ -16,7 +17,7 @@ class PersonSerializer(ScopedModelSerializer):
     birth_year = serializers.IntegerField(read_only=True)
     phone = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=32)
     organisation = org_field()
-    household = serializers.SlugRelatedField(
+    household = SlugRelatedField(
         slug_field="file_no", queryset=Household.objects.all(), required=False, allow_null=True
     )
 

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from aid.api.serializers import PersonRecordSerializer
 from beneficiaries.api.serializers import org_field
 from casework.api.base import ScopedModelSerializer
+from casework.api.fields import SlugRelatedField
 from employment.models import (
     AssistancePlan,
     Certificate,
@@ -39,7 +40,7 @@ class InstitutionSerializer(ScopedModelSerializer):
 
 class TrainingSerializer(PersonRecordSerializer):
     organisation = org_field()
-    institution = serializers.SlugRelatedField(slug_field="code", queryset=Institution.objects.all())
+    institution = SlugRelatedField(slug_field="code", queryset=Institution.objects.all())
 
     class Meta:
         model = Training

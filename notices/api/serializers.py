@@ -119,6 +119,11 @@ class DecideSerializer(serializers.Serializer):
     day = serializers.DateField(required=False)
 
 
+class CandidateQuerySerializer(serializers.Serializer):
+    org = serializers.CharField(required=False, help_text=_("单位代码（默认为本单位）"))
+    since = serializers.DateField(required=False, help_text=_("新建档家庭的审核或建档日期起"))
+
+
 class CandidateSerializer(serializers.ModelSerializer):
     id_number_masked = serializers.CharField(read_only=True)
     household = serializers.CharField(source="household.file_no", read_only=True)

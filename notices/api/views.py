@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -159,24 +159,16 @@ class NoticeViewSet(ScopedModelViewSet):
         return Response(serializers.ObjectionSerializer(objection).data)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("org", str, required=True, description="单位代码"),
-            OpenApiParameter("since", OpenApiTypes.DATE, description="新建档家庭的审核或建档日期起"),
-        ],
-        responses=serializers.CandidateSerializer(many=True),
+        parameters=[serializers.CandidateQuerySerializer], responses=serializers.CandidateSerializer(many=True)
     )
     @action(detail=False, methods=["get"])
     def candidates(self, request):
         """Who may be put on a notice of the unit ``org``: new household-file members and first-time aid recipients."""
-        code = request.query_params.get("org") or getattr(request.user.organisation, "code", None)
+        params = serializers.CandidateQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        code = params.validated_data.get("org") or getattr(request.user.organisation, "code", None)
         organisation = get_object_or_404(scoped(Organisation.objects.all(), request.user), code=code)
-        since = request.query_params.get("since") or None
-        if since:
-            from django.utils.dateparse import parse_date
-
-            since = parse_date(since)
-            if since is None:
-                raise exceptions.ValidationError({"since": ["日期格式应为 YYYY-MM-DD。"]})
+        since = params.validated_data.get("since")
         rows = selectors.candidates_for(request.user, organisation, since=since)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(serializers.CandidateSerializer(page, many=True).data)

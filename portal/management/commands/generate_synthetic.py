@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from casework import synthetic
+from portal import synthetic
 
 
 class Command(BaseCommand):

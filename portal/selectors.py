@@ -3,13 +3,26 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from beneficiaries.models import AnnualReview, Household, on_file_q
 from casework.scoping import scoped
+from notices.choices import NoticeStatus
+from notices.models import Notice
+from stats.selectors import deadlines_for, indicators_for
 
 ENDING_SOON_DAYS = 7
+
+
+def home_summary(user):
+    """Counts for the user's unit, computed by the database."""
+    today = timezone.localdate()
+    return scoped(Household.objects.all(), user).aggregate(
+        on_file=Count("id", filter=on_file_q(today)),
+        waiting_review=Count("id", filter=Q(reviewed_on__isnull=True, closed_on__isnull=True)),
+        closed=Count("id", filter=Q(closed_on__isnull=False)),
+    )
 
 
 def households_waiting_review(user, limit=10):
@@ -30,9 +43,6 @@ def annual_reviews_due(user, today=None):
 
 def notices_running(user, today=None):
     """Published notices whose period is running today, and those ending within a week (ends_on first)."""
-    from notices.choices import NoticeStatus
-    from notices.models import Notice
-
     today = today or timezone.localdate()
     notices = scoped(Notice.objects.select_related("organisation"), user).filter(
         status=NoticeStatus.PUBLISHED, starts_on__lte=today, ends_on__gte=today
@@ -46,8 +56,6 @@ def notices_running(user, today=None):
 
 def returns_due(user, today=None):
     """The notice's deadlines for the user's unit this year, with the filing status of each."""
-    from stats.selectors import deadlines_for
-
     if user.organisation_id is None:
         return []
     today = today or timezone.localdate()
@@ -60,8 +68,6 @@ def returns_due(user, today=None):
 
 def indicators(user, today=None):
     """The notice's target indicators for the user's unit this year (empty when they cannot be computed)."""
-    from stats.selectors import indicators_for
-
     if user.organisation_id is None:
         return []
     today = today or timezone.localdate()

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aid.choices import SOURCES_BY_PROGRAMME, Programme, Source, Use
 from beneficiaries.models import Person, not_in_future
@@ -24,7 +25,7 @@ class FundReceipt(Record):
 
     class Meta:
         verbose_name = _("筹集资金")
-        verbose_name_plural = _("筹集资金")
+        verbose_name_plural = pgettext_lazy("plural", "筹集资金")
         ordering = ["-received_on", "ref"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fund_receipt_amount_positive")]
 
@@ -46,7 +47,7 @@ class Expenditure(Record):
 
     class Meta:
         verbose_name = _("使用资金")
-        verbose_name_plural = _("使用资金")
+        verbose_name_plural = pgettext_lazy("plural", "使用资金")
         ordering = ["-spent_on", "ref"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="expenditure_amount_positive")]
 
@@ -62,7 +63,7 @@ class AidGrant(Record):
 
     class Meta:
         verbose_name = _("助学款")
-        verbose_name_plural = _("助学款")
+        verbose_name_plural = pgettext_lazy("plural", "助学款")
         ordering = ["-granted_on", "ref"]
         indexes = [models.Index(fields=["granted_on"]), models.Index(fields=["person", "granted_on"])]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="aid_grant_amount_positive")]
@@ -79,5 +80,5 @@ class WorkStudyOffer(Record):
 
     class Meta:
         verbose_name = _("勤工俭学岗位")
-        verbose_name_plural = _("勤工俭学岗位")
+        verbose_name_plural = pgettext_lazy("plural", "勤工俭学岗位")
         ordering = ["-offered_on", "ref"]

@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BeneficiariesConfig(AppConfig):
     name = "beneficiaries"
-    verbose_name = _("困难职工档案")
+    verbose_name = pgettext_lazy("plural", "困难职工档案")
 
     def ready(self):
         # The guard rules, and the record types of the generic lists (casework.listing), register on import.

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beneficiaries import id_numbers
 from beneficiaries.choices import (
@@ -88,7 +89,7 @@ class Household(models.Model):
 
     class Meta:
         verbose_name = _("困难职工档案")
-        verbose_name_plural = _("困难职工档案")
+        verbose_name_plural = pgettext_lazy("plural", "困难职工档案")
         ordering = ["file_no"]
         constraints = [
             models.CheckConstraint(
@@ -158,7 +159,7 @@ class AnnualReview(models.Model):
 
     class Meta:
         verbose_name = _("年度核实")
-        verbose_name_plural = _("年度核实")
+        verbose_name_plural = pgettext_lazy("plural", "年度核实")
         ordering = ["-reviewed_on"]
 
     def __str__(self):
@@ -192,7 +193,7 @@ class Person(models.Model):
 
     class Meta:
         verbose_name = _("人员")
-        verbose_name_plural = _("人员")
+        verbose_name_plural = pgettext_lazy("plural", "人员")
         ordering = ["id"]
 
     def __str__(self):
@@ -254,7 +255,7 @@ class Schooling(models.Model):
 
     class Meta:
         verbose_name = _("就学记录")
-        verbose_name_plural = _("就学记录")
+        verbose_name_plural = pgettext_lazy("plural", "就学记录")
         ordering = ["person_id", "entered_on"]
         indexes = [models.Index(fields=["entered_on"]), models.Index(fields=["person", "entered_on"])]
 
@@ -286,7 +287,7 @@ class Graduate(models.Model):
 
     class Meta:
         verbose_name = _("困难职工家庭高校毕业生")
-        verbose_name_plural = _("困难职工家庭高校毕业生")
+        verbose_name_plural = pgettext_lazy("plural", "困难职工家庭高校毕业生")
         ordering = ["-graduation_year", "id"]
 
     def __str__(self):

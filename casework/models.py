@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.choices import Level, Role
 from casework.history import HistoricalRecords
@@ -32,7 +33,7 @@ class Organisation(models.Model):
 
     class Meta:
         verbose_name = _("工会组织")
-        verbose_name_plural = _("工会组织")
+        verbose_name_plural = pgettext_lazy("plural", "工会组织")
         ordering = ["path"]
 
     def __str__(self):
@@ -56,7 +57,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
 
     @property
     def sees_everything(self):
@@ -116,7 +117,7 @@ class AccessLog(models.Model):
 
     class Meta:
         verbose_name = _("个人信息查看记录")
-        verbose_name_plural = _("个人信息查看记录")
+        verbose_name_plural = pgettext_lazy("plural", "个人信息查看记录")
         ordering = ["-accessed_at", "-id"]
         default_permissions = ("view",)
         permissions = [("view_personal_data", _("可查看完整身份证号码"))]
@@ -151,7 +152,7 @@ class ExportLog(models.Model):
 
     class Meta:
         verbose_name = _("导出记录")
-        verbose_name_plural = _("导出记录")
+        verbose_name_plural = pgettext_lazy("plural", "导出记录")
         ordering = ["-exported_at", "-id"]
 
     def __str__(self):

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beneficiaries.models import Graduate, Person, not_in_future
 from casework.choices import Category
@@ -42,7 +43,7 @@ class Institution(models.Model):
 
     class Meta:
         verbose_name = _("培训机构")
-        verbose_name_plural = _("培训机构")
+        verbose_name_plural = pgettext_lazy("plural", "培训机构")
         ordering = ["code"]
 
     def __str__(self):
@@ -71,7 +72,7 @@ class Training(Record):
 
     class Meta:
         verbose_name = _("培训")
-        verbose_name_plural = _("培训")
+        verbose_name_plural = pgettext_lazy("plural", "培训")
         ordering = ["-started_on", "ref"]
         indexes = [models.Index(fields=["started_on"]), models.Index(fields=["person", "started_on"])]
         constraints = [
@@ -100,7 +101,7 @@ class Certificate(models.Model):
 
     class Meta:
         verbose_name = _("职业资格证书")
-        verbose_name_plural = _("职业资格证书")
+        verbose_name_plural = pgettext_lazy("plural", "职业资格证书")
         ordering = ["-issued_on", "ref"]
         indexes = [models.Index(fields=["person", "issued_on"])]
 
@@ -122,7 +123,7 @@ class Placement(Record):
 
     class Meta:
         verbose_name = _("就业")
-        verbose_name_plural = _("就业")
+        verbose_name_plural = pgettext_lazy("plural", "就业")
         ordering = ["-employed_on", "ref"]
         indexes = [models.Index(fields=["employed_on"]), models.Index(fields=["person", "employed_on"])]
 
@@ -141,7 +142,7 @@ class Loan(Record):
 
     class Meta:
         verbose_name = _("小额贷款")
-        verbose_name_plural = _("小额贷款")
+        verbose_name_plural = pgettext_lazy("plural", "小额贷款")
         ordering = ["-lent_on", "ref"]
         indexes = [models.Index(fields=["lent_on"])]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="loan_amount_positive")]
@@ -159,7 +160,7 @@ class Service(Record):
 
     class Meta:
         verbose_name = _("就业服务")
-        verbose_name_plural = _("就业服务")
+        verbose_name_plural = pgettext_lazy("plural", "就业服务")
         ordering = ["-served_on", "ref"]
         indexes = [models.Index(fields=["served_on"])]
         constraints = [
@@ -185,7 +186,7 @@ class JobFair(Record):
 
     class Meta:
         verbose_name = _("招聘会")
-        verbose_name_plural = _("招聘会")
+        verbose_name_plural = pgettext_lazy("plural", "招聘会")
         ordering = ["-held_on", "ref"]
 
     def clean(self):
@@ -209,7 +210,7 @@ class PositionOffer(Record):
 
     class Meta:
         verbose_name = _("岗位")
-        verbose_name_plural = _("岗位")
+        verbose_name_plural = pgettext_lazy("plural", "岗位")
         ordering = ["-offered_on", "ref"]
 
 
@@ -235,7 +236,7 @@ class AssistancePlan(models.Model):
 
     class Meta:
         verbose_name = _("个性化就业帮扶方案")
-        verbose_name_plural = _("个性化就业帮扶方案")
+        verbose_name_plural = pgettext_lazy("plural", "个性化就业帮扶方案")
         ordering = ["-made_on"]
 
     def __str__(self):
@@ -256,7 +257,7 @@ class Pairing(models.Model):
 
     class Meta:
         verbose_name = _("结对帮扶")
-        verbose_name_plural = _("结对帮扶")
+        verbose_name_plural = pgettext_lazy("plural", "结对帮扶")
         ordering = ["-since"]
 
     def __str__(self):

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beneficiaries.models import Person, not_in_future
 from casework.history import HistoricalRecords
@@ -37,7 +38,7 @@ class Notice(Record):
 
     class Meta:
         verbose_name = _("公示")
-        verbose_name_plural = _("公示")
+        verbose_name_plural = pgettext_lazy("plural", "公示")
         ordering = ["-starts_on", "ref"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="notice_ends_after_start"),
@@ -84,7 +85,7 @@ class NoticeEntry(models.Model):
 
     class Meta:
         verbose_name = _("公示名单")
-        verbose_name_plural = _("公示名单")
+        verbose_name_plural = pgettext_lazy("plural", "公示名单")
         ordering = ["notice_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["notice", "person"], name="notice_entry_once"),
@@ -121,7 +122,7 @@ class Objection(models.Model):
 
     class Meta:
         verbose_name = _("异议")
-        verbose_name_plural = _("异议")
+        verbose_name_plural = pgettext_lazy("plural", "异议")
         ordering = ["raised_on", "id"]
 
     def __str__(self):

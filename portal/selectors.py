@@ -1,4 +1,5 @@
-"""Reads behind the home page: what needs doing in the user's unit, each through :func:`scoped`."""
+"""Reads behind the home page (what needs doing in the user's unit) and the household file page,
+each through :func:`scoped`."""
 
 import datetime
 
@@ -6,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from beneficiaries.models import AnnualReview, Household, on_file_q
+from aid.models import AidGrant
+from beneficiaries.models import AnnualReview, Household, Schooling, on_file_q
 from casework.scoping import scoped
+from employment.models import Certificate, Loan, Placement, Service, Training
 from notices.choices import NoticeStatus
-from notices.models import Notice
+from notices.models import Notice, NoticeEntry
 from stats.selectors import deadlines_for, indicators_for
 
 ENDING_SOON_DAYS = 7
@@ -75,3 +78,24 @@ def indicators(user, today=None):
         return indicators_for(user, year=today.year, org_code=user.organisation.code)["indicators"]
     except ValidationError:
         return []
+
+
+def file_records(household, user):
+    """Everything recorded about the file's members, each list scoped to the user."""
+    members = list(household.members.order_by("id"))
+
+    def of(model, *related):
+        return scoped(model.objects.filter(person__in=members).select_related("person", *related), user)
+
+    return {
+        "members": members,
+        "schooling": of(Schooling).order_by("person_id", "entered_on"),
+        "grants": of(AidGrant, "organisation"),
+        "notice_entries": of(NoticeEntry, "notice").order_by("-notice__starts_on"),
+        "trainings": of(Training, "institution"),
+        "certificates": of(Certificate),
+        "placements": of(Placement),
+        "loans": of(Loan),
+        "services": of(Service),
+        "reviews": household.reviews.select_related("reviewed_by").order_by("-reviewed_on", "-id"),
+    }

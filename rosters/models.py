@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.history import HistoricalRecords
 from casework.models import Organisation
@@ -56,7 +57,7 @@ class RosterImport(models.Model):
 
     class Meta:
         verbose_name = _("花名册导入")
-        verbose_name_plural = _("花名册导入")
+        verbose_name_plural = pgettext_lazy("plural", "花名册导入")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -361,7 +362,7 @@ TRAINEES = Kind(
 
 GRADUATES = Kind(
     "graduates",
-    _("困难职工家庭高校毕业生"),
+    pgettext_lazy("plural", "困难职工家庭高校毕业生"),
     (
         Section(
             "graduates",
@@ -402,7 +403,7 @@ GRADUATES = Kind(
 
 PLACEMENTS = Kind(
     "placements",
-    _("就业"),
+    pgettext_lazy("plural", "就业"),
     (
         Section(
             "placements",
@@ -443,7 +444,7 @@ PLACEMENTS = Kind(
 
 LOANS = Kind(
     "loans",
-    _("小额贷款"),
+    pgettext_lazy("plural", "小额贷款"),
     (
         Section(
             "loans",
@@ -483,7 +484,7 @@ LOANS = Kind(
 
 SERVICES = Kind(
     "services",
-    _("就业服务"),
+    pgettext_lazy("plural", "就业服务"),
     (
         Section(
             "services",

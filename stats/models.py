@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.history import HistoricalRecords
 from casework.models import Organisation
@@ -60,7 +61,7 @@ class ReturnFiling(models.Model):
 
     class Meta:
         verbose_name = _("报表报送")
-        verbose_name_plural = _("报表报送")
+        verbose_name_plural = pgettext_lazy("plural", "报表报送")
         ordering = ["-filed_at", "-id"]
         indexes = [models.Index(fields=["organisation", "attachment", "year", "cutoff"])]
 

@@ -12,12 +12,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from aid.models import AidGrant
 from casework.choices import Role
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -211,6 +213,40 @@ def test_record_list_and_form_in_english(english_worker, client):
     assert re.search(r"<label[^>]*>\s*Granted on", form), "the form's date label is not English"
     assert re.search(r"<label[^>]*>\s*Amount \(yuan\)", form)
     assert "发放日期" not in form and "金额（元）" not in form
+
+
+def test_model_names_are_singular_on_a_create_page_and_plural_on_a_list(english_worker, client):
+    """Chinese has one word for both; verbose_name_plural is the msgid with context "plural", so English can differ."""
+    form = client.get(reverse("grants-create"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>New Student-aid grant</h1>" in form  # 新增%(label)s with the model's verbose_name
+    assert "<title>New Student-aid grant</title>" in form
+
+    listing = client.get(reverse("grants-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Student-aid grants</h1>" in listing
+    assert "<title>Student-aid grants" in listing
+
+    with translation.override("en"):
+        assert str(AidGrant._meta.verbose_name) == "Student-aid grant"
+        assert str(AidGrant._meta.verbose_name_plural) == "Student-aid grants"
+    with translation.override("zh-hans"):
+        assert str(AidGrant._meta.verbose_name) == str(AidGrant._meta.verbose_name_plural) == "助学款"
+
+
+def test_every_model_with_one_chinese_name_has_a_distinct_english_plural():
+    """A model whose verbose_name and verbose_name_plural share the Chinese word reads differently in English."""
+    ours = [config for config in apps.get_app_configs() if Path(config.path).parent == BASE_DIR]
+    models = [model for config in ours for model in config.get_models()]
+    assert len(models) > 20, "the project's models were not found"
+    same = []
+    for model in models:
+        opts = model._meta
+        with translation.override(settings.LANGUAGE_CODE):
+            chinese = (str(opts.verbose_name), str(opts.verbose_name_plural))
+        with translation.override("en"):
+            english = (str(opts.verbose_name), str(opts.verbose_name_plural))
+        if chinese[0] == chinese[1] and english[0] == english[1]:
+            same.append(f"{opts.label}: {chinese[0]} -> {english[0]}")
+    assert not same, "give verbose_name_plural pgettext_lazy('plural', ...):\n" + "\n".join(same)
 
 
 def test_the_same_pages_stay_chinese_by_default(tree, make_user, client):

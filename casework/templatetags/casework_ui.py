@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -14,7 +15,7 @@ NAV = (
     ("household-search", _("档案")),
     ("annual-review", _("年度核实")),
     ("records", _("记录")),
-    ("notices:index", _("公示")),
+    ("notices:index", pgettext_lazy("plural", "公示")),
     ("stats-returns", _("统计报表")),
     ("rosters:index", _("名册导入")),
     ("bundle-import", _("数据包导入")),

@@ -6,12 +6,11 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
 from beneficiaries import id_numbers
-from beneficiaries.models import Graduate, Household, Person, Schooling
+from beneficiaries.models import Graduate, Household, Person, Schooling, is_future
 from casework.bundle.fields import Boolean, Date, Integer, Ref, Refusal, Text, Words
 from casework.bundle.spec import ListSpec, chunks, register
 
@@ -40,7 +39,7 @@ def _valid_fast(number):
         born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    return born <= timezone.localdate() and _region_known(number[:6], born.year)
+    return not is_future(born) and _region_known(number[:6], born.year)
 
 
 def person_key(raw):

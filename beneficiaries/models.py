@@ -22,9 +22,25 @@ from casework import crypto
 from casework.history import HistoricalRecords
 from casework.models import Organisation, new_ref
 
+# Any two time zones' days are at most two calendar days apart (UTC-12 to UTC+14), so a date
+# three days before the machine's own date is past in the active zone too.
+_SURELY_PAST = datetime.timedelta(days=3)
+
+
+def is_future(day):
+    """True if ``day`` is after today in the active time zone (Asia/Shanghai).
+
+    Nearly every date checked is long past and is settled by the machine's date alone:
+    asking Django for the active zone's day costs tens of microseconds, which an import of
+    100,000 records would otherwise pay a quarter of a million times.
+    """
+    if day <= datetime.date.today() - _SURELY_PAST:
+        return False
+    return day > timezone.localdate()
+
 
 def not_in_future(value):
-    if value and value > timezone.localdate():
+    if value and is_future(value):
         raise ValidationError(_("日期不能晚于今天。"), code="future")
 
 

@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from beneficiaries import services
-from beneficiaries.models import AnnualReview, Household, Person, on_file_q
+from beneficiaries.models import AnnualReview, Household, Person, is_future, on_file_q
 from casework.choices import Role
 from tests.factories import HouseholdFactory, PersonFactory
 
@@ -205,3 +206,11 @@ def test_a_household_with_members_is_not_deleted_and_the_api_says_why(tree, peop
     assert response.json() == {"non_field_errors": ["仍有人员记录引用此记录，不能删除。"]}
     assert Household.objects.filter(pk=household.pk).exists()
     assert not household.history.filter(history_type="-").exists()
+
+
+def test_is_future_agrees_with_the_day_in_shanghai_around_today():
+    # The fast path (the machine's date) must never change the answer of the exact one.
+    today = timezone.localdate()
+    for offset in range(-10, 11):
+        day = today + datetime.timedelta(days=offset)
+        assert is_future(day) == (offset > 0), day

@@ -2,14 +2,22 @@ from django.contrib import admin
 
 from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
 from casework.admin import ScopedAdmin
+from casework.models import Organisation
+from casework.scoping import transfer_sources
 
 
 @admin.register(FundReceipt)
 class FundReceiptAdmin(ScopedAdmin):
-    list_display = ["ref", "organisation", "programme", "source", "received_on", "amount"]
+    list_display = ["ref", "organisation", "programme", "source", "received_on", "amount", "transferred_from"]
     list_filter = ["programme", "source"]
-    list_select_related = ["organisation"]
+    list_select_related = ["organisation", "transferred_from"]
     date_hierarchy = "received_on"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "transferred_from":
+            field.queryset = transfer_sources(Organisation.objects.all(), request.user)
+        return field
 
 
 @admin.register(Expenditure)

@@ -3,9 +3,11 @@
 The notices (公示) that clear first grants are a list of their own, in ``notices/bundle.py``.
 """
 
+from django.utils.translation import gettext as _
+
 from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
 from casework.bundle.fields import Date, Integer, Money, Ref, Text
-from casework.bundle.spec import ListSpec, register
+from casework.bundle.spec import ListSpec, Refusal, register
 
 
 @register
@@ -34,7 +36,18 @@ class FundReceiptSpec(ListSpec):
         "source": Text(),
         "received_on": Date(),
         "amount": Money(),
+        "transferred_from": Ref("organisations", required=False),
     }
+
+    def assign(self, ctx, instance, values, item, path, extra):
+        # The unit that passed the money down may lie above the importer's unit (上级拨付): allowed are
+        # the units of ``casework.scoping.transfer_sources``; any other answers like an unknown code.
+        source = values.get("transferred_from")
+        if source is not None and ctx.restricted:
+            unit = ctx.acting_user.organisation
+            if unit is None or not (source.path.startswith(unit.path) or unit.path.startswith(source.path)):
+                raise Refusal(_("引用的记录不存在：%(v)s") % {"v": source.code}, field="transferred_from")
+        return super().assign(ctx, instance, values, item, path, extra)
 
 
 @register

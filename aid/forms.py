@@ -2,6 +2,8 @@
 
 from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
 from beneficiaries.forms import RecordForm
+from casework.models import Organisation
+from casework.scoping import transfer_sources
 
 
 class AidGrantForm(RecordForm):
@@ -13,7 +15,12 @@ class AidGrantForm(RecordForm):
 class FundReceiptForm(RecordForm):
     class Meta:
         model = FundReceipt
-        fields = ["organisation", "programme", "source", "received_on", "amount", "note"]
+        fields = ["organisation", "programme", "source", "received_on", "amount", "transferred_from", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["transferred_from"]
+        field.queryset = transfer_sources(Organisation.objects.order_by("path"), self.user)
 
 
 class ExpenditureForm(RecordForm):

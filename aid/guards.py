@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aid.models import AidGrant, Expenditure, FundReceipt
 from beneficiaries.guards import related_objects
-from beneficiaries.models import Schooling
+from beneficiaries.models import Schooling, advance_date
 from casework.guards import guard
 
 
@@ -54,17 +54,19 @@ def grant_by_file(grants):
 
 @guard(AidGrant)
 def grant_needs_schooling(grants):
-    """A grant needs a schooling record in force on its date (one entered on or before it).
+    """A grant needs a schooling record in force on its date (advance date on or before it).
 
-    The stage group of the grant is that record's (the latest entry on or before
-    the date); any entry on or before the date puts one in force.
+    A record is in force from its advance date (``beneficiaries.models.advance_date``:
+    admitted on, else entered on), so a child admitted in July can be granted that
+    summer. The grant's stage group is the record's with the latest advance date on or
+    before the grant date; any such record puts one in force.
     """
     persons = related_objects(grants, "person")
     saved = {p.pk for p in persons if p is not None and p.pk is not None}
     first_entry = dict(
         Schooling.objects.filter(person_id__in=saved)
         .values("person_id")
-        .annotate(first=Min("entered_on"))
+        .annotate(first=Min(advance_date()))
         .values_list("person_id", "first")
     )
     for index, grant in enumerate(grants):
@@ -76,6 +78,6 @@ def grant_needs_schooling(grants):
             yield (
                 index,
                 "person",
-                _("受助学生在发放日期 %(day)s 没有在读的就学记录（入学日期须不晚于发放日期）。")
+                _("受助学生在发放日期 %(day)s 没有在读的就学记录（升学日期即录取日期或入学日期，须不晚于发放日期）。")
                 % {"day": grant.granted_on.isoformat()},
             )

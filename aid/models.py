@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from aid.choices import SOURCES_BY_PROGRAMME, Programme, Source, Use
 from beneficiaries.models import Person, not_in_future
 from casework.history import HistoricalRecords
-from casework.models import Record
+from casework.models import Organisation, Record
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -19,6 +19,15 @@ class FundReceipt(Record):
     source = models.CharField(_("资金来源"), max_length=32, choices=Source.choices)
     received_on = models.DateField(_("到账日期"), validators=[not_in_future])
     amount = models.DecimalField(_("金额（元）"), **MONEY)
+    transferred_from = models.ForeignKey(
+        Organisation,
+        verbose_name=_("上级拨付单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("资金由其他工会单位拨付时填写（上级拨付）；在统计单位范围内拨付的资金只在最初到账处统计一次。"),
+    )
     note = models.CharField(_("备注"), max_length=300, blank=True)
 
     history = HistoricalRecords()
@@ -32,6 +41,8 @@ class FundReceipt(Record):
     def clean(self):
         if self.programme and self.source and self.source not in SOURCES_BY_PROGRAMME[self.programme]:
             raise ValidationError({"source": _("该资金来源不适用于所选项目。")})
+        if self.transferred_from_id is not None and self.transferred_from_id == self.organisation_id:
+            raise ValidationError({"transferred_from": _("拨付单位不能是本单位。")})
 
 
 class Expenditure(Record):

@@ -78,9 +78,8 @@ class HouseholdSpec(ListSpec):
 class PersonSpec(ListSpec):
     """Persons, keyed by ID number (looked up by its blind index, stored encrypted).
 
-    A person's unit is their household's; without a household, the optional
-    ``org`` (which the exporter writes), else the unit of the first record in the
-    bundle that names them; a person already on record keeps theirs.
+    A person's unit is their household's; a person outside any file names the unit
+    that registers them in ``org`` (required then, ``bundle.md``).
     """
 
     name = "persons"
@@ -114,14 +113,6 @@ class PersonSpec(ListSpec):
         person.id_number = key
         return person
 
-    def preload(self, ctx, items):
-        codes = []
-        for item in items:
-            raw = item.get("id_number")
-            if isinstance(raw, str) and not item.get("household") and not item.get("org"):
-                codes.append(ctx.first_org_naming(raw.strip().upper()))
-        ctx.preload("organisations", [c for c in codes if c])
-
     def assign(self, ctx, person, values, item, path, extra):
         values = dict(values)
         phone = values.pop("phone")
@@ -129,13 +120,8 @@ class PersonSpec(ListSpec):
         organisation = values.pop("organisation")
         if household is not None:
             organisation = household.organisation
-        elif organisation is None and person.pk is not None:
-            organisation = person.organisation
         elif organisation is None:
-            code = ctx.first_org_naming(item["id_number"].strip().upper())
-            organisation = ctx.objects["organisations"].get(code) if code else None
-            if organisation is None:
-                raise Refusal(_("无法确定该人员的登记单位：没有所属档案，包中也没有记录写明其单位（可填写 org）。"))
+            raise Refusal(_("缺少必填字段：没有所属档案的人员须写明登记单位。"), field="org")
         values["organisation"] = organisation
         changed = super().assign(ctx, person, values, item, path, extra)
         if person.pk is None or person.phone != phone:
@@ -172,7 +158,7 @@ class PersonSpec(ListSpec):
         if household is not None and household.organisation.path.startswith(exporter.organisation.path):
             record["household"] = household.file_no
             record["relationship"] = person.relationship
-        elif person.organisation.path.startswith(exporter.organisation.path):
+        else:
             record["org"] = person.organisation.code
         return record
 
@@ -203,6 +189,7 @@ class SchoolingSpec(PersonRecordSpec):
         "stage": Text(),
         "school": Text(),
         "entered_on": Date(),
+        "admitted_on": Date(required=False),
     }
 
     def export_queryset(self, organisation, since):

@@ -130,7 +130,7 @@ class HouseholdForm(ScopedFormMixin, forms.ModelForm):
 class SchoolingForm(RecordForm):
     class Meta:
         model = Schooling
-        fields = ["person", "stage", "school", "entered_on"]
+        fields = ["person", "stage", "school", "admitted_on", "entered_on"]
 
 
 class GraduateForm(RecordForm):

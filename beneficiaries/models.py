@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -42,6 +43,12 @@ def is_future(day):
 def not_in_future(value):
     if value and is_future(value):
         raise ValidationError(_("日期不能晚于今天。"), code="future")
+
+
+def advance_date(prefix=""):
+    """The one definition of a school entry's advance date (升学日期) in a query: its admission
+    date when recorded, else its entry date (``returns.md``). A record is in force from it."""
+    return Coalesce(f"{prefix}admitted_on", f"{prefix}entered_on")
 
 
 def on_file_q(day, prefix=""):
@@ -264,6 +271,13 @@ class Schooling(models.Model):
     stage = models.CharField(_("学段"), max_length=32, choices=Stage.choices)
     school = models.CharField(_("学校"), max_length=200)
     entered_on = models.DateField(_("入学日期"), validators=[not_in_future])
+    admitted_on = models.DateField(
+        _("录取日期"),
+        null=True,
+        blank=True,
+        validators=[not_in_future],
+        help_text=_("升学以录取日期为准，未填写时以入学日期为准。"),
+    )
 
     history = HistoricalRecords()
 
@@ -273,10 +287,23 @@ class Schooling(models.Model):
         verbose_name = _("就学记录")
         verbose_name_plural = pgettext_lazy("plural", "就学记录")
         ordering = ["person_id", "entered_on"]
-        indexes = [models.Index(fields=["entered_on"]), models.Index(fields=["person", "entered_on"])]
+        indexes = [
+            models.Index(fields=["entered_on"]),
+            models.Index(fields=["admitted_on"]),
+            models.Index(fields=["person", "entered_on"]),
+        ]
 
     def __str__(self):
         return f"{self.school} {self.get_stage_display()}"
+
+    def clean(self):
+        if self.admitted_on and self.entered_on and self.admitted_on > self.entered_on:
+            raise ValidationError({"admitted_on": _("录取日期不能晚于入学日期。")})
+
+    @property
+    def advanced_on(self):
+        """The advance date (升学日期, ``returns.md``): admitted on, else entered on."""
+        return self.admitted_on or self.entered_on
 
     @property
     def stage_group(self):

@@ -6,6 +6,7 @@ reaches (API, admin, views, exports, drill-downs) passes through :func:`scoped`.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 
 def scope_filter(model, organisation):
@@ -36,3 +37,21 @@ def require_within_scope(user, organisation):
     """Raise ``PermissionDenied`` unless ``organisation`` lies in the user's subtree."""
     if not within_scope(user, organisation):
         raise PermissionDenied("organisation outside your unit's scope")
+
+
+def transfer_sources(queryset, user):
+    """The units a fund receipt may name as passing the money down (``transferred_from``, 上级拨付).
+
+    Money comes from above as well as from inside the subtree, so the units above the
+    user's unit are allowed beside its subtree; any other unit answers like an unknown one.
+    ``queryset`` is of organisations.
+    """
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if user.sees_everything:
+        return queryset
+    if user.organisation_id is None:
+        return queryset.none()
+    path = user.organisation.path
+    above = [code for code in path.split("/") if code]
+    return queryset.filter(Q(path__startswith=path) | Q(code__in=above))

@@ -49,7 +49,10 @@ class LoanKind(models.TextChoices):
     GUARANTEED_LOAN = "guaranteed_loan", _("小额担保贷款")
 
 
-A1_LOAN_KINDS = (LoanKind.SMALL_LOAN, LoanKind.SMALL_BORROWING, LoanKind.ASSISTED_LOAN)
+# The loans of Attachment 1 (a1.3, a1.4); the last two are 助贷 (``returns.md``: a 小额担保贷款 the union
+# helped obtain is a 助贷).
+ASSISTED_LOAN_KINDS = (LoanKind.ASSISTED_LOAN, LoanKind.GUARANTEED_LOAN)
+A1_LOAN_KINDS = (LoanKind.SMALL_LOAN, LoanKind.SMALL_BORROWING, *ASSISTED_LOAN_KINDS)
 
 
 class ServiceType(models.TextChoices):

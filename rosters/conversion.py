@@ -108,7 +108,7 @@ class Context:
 
     def __init__(self, *, org_code, persons=None):
         self.org_code = org_code
-        # id_number → {"name", "phone", "household", "relationship"} of persons already on record
+        # id_number → {"name", "phone", "household", "relationship", "org"} of persons already on record
         self.persons = persons or {}
 
 
@@ -155,6 +155,12 @@ def _person(conv, ctx, layout, row, values, *, always=False):
         if not has_household and known.get("household"):
             record["household"] = known["household"]
             record["relationship"] = known["relationship"]
+    if not record.get("household"):
+        # A person outside any file names the unit that registers them (``bundle.md``).
+        if known is not None and known.get("org"):
+            record["org"] = known["org"]
+        else:
+            _org(values, ctx, record, fields)
     conv.add("persons", record, Origin(layout, row, fields), key=number)
 
 

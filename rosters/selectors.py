@@ -17,7 +17,7 @@ def organisations_for(user):
 
 
 def persons_on_record(id_numbers, *, chunk=2000):
-    """``{id_number: {name, phone, household, relationship}}`` for the numbers already on record.
+    """``{id_number: {name, phone, household, relationship, org}}`` for the numbers already on record.
 
     Persons are one record nationwide, so this looks beyond the user's subtree:
     it only decides whether a roster row must carry the person, and shows nothing.
@@ -26,13 +26,16 @@ def persons_on_record(id_numbers, *, chunk=2000):
     found = {}
     keys = list(digests)
     for start in range(0, len(keys), chunk):
-        rows = Person.objects.filter(id_number_digest__in=keys[start : start + chunk]).select_related("household")
+        rows = Person.objects.filter(id_number_digest__in=keys[start : start + chunk]).select_related(
+            "household", "organisation"
+        )
         for person in rows:
             found[digests[person.id_number_digest]] = {
                 "name": person.name,
                 "phone": person.phone,
                 "household": person.household.file_no if person.household_id else None,
                 "relationship": person.relationship or None,
+                "org": person.organisation.code,
             }
     return found
 

@@ -24,8 +24,8 @@ Choices made where ``returns.md`` is silent (kept consistent everywhere):
 - A grant whose recipient has no schooling record in force on the grant date
   counts in the totals but in no stage group (the guard rules refuse such grants;
   older data may still hold some).
-- Stage groups of a schooling record that ties on ``entered_on`` are broken by the
-  record's id (the later record wins).
+- Stage groups of schooling records that tie on their advance date are broken by
+  the later ``entered_on``, then the record's id (the later record wins).
 - a3.7.units compares unit names after trimming surrounding spaces, nothing else.
 - Persons are distinct ``person_id``: a person is one record nationwide, unique by
   resident ID number (its blind index), so this is "distinct by ID number".
@@ -43,8 +43,18 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Trim
 
 from beneficiaries.choices import STAGE_GROUPS, StageGroup
+from beneficiaries.models import advance_date
 from casework.choices import Category
-from employment.choices import A1_LOAN_KINDS, MID_HIGH_LEVELS, Designation, Issuer, LoanKind, ServiceType, TrainingType
+from employment.choices import (
+    A1_LOAN_KINDS,
+    ASSISTED_LOAN_KINDS,
+    MID_HIGH_LEVELS,
+    Designation,
+    Issuer,
+    LoanKind,
+    ServiceType,
+    TrainingType,
+)
 
 PERSONS = "persons"  # distinct persons (人)
 RECORDS = "records"  # number of records (人次, 笔, 场)
@@ -125,13 +135,29 @@ def employed_by_cutoff(c, **placement_filter):
 
 
 def schooling_in_force(c):
-    """Stage of the outer grant's recipient on the grant date: the latest school entry on or before it."""
+    """Stage of the outer grant's recipient on the grant date: the schooling record in force then,
+    the latest advance date on or before it (ties by the later ``entered_on``, then the later record)."""
     return Subquery(
         c.rows("schooling")
-        .filter(person_id=OuterRef("person_id"), entered_on__lte=OuterRef("granted_on"))
-        .order_by("-entered_on", "-id")
+        .annotate(advanced_on=advance_date())
+        .filter(person_id=OuterRef("person_id"), advanced_on__lte=OuterRef("granted_on"))
+        .order_by("-advanced_on", "-entered_on", "-id")
         .values("stage")[:1]
     )
+
+
+def advanced_in_period(c):
+    """The school entry's advance date lies in P. Written as two ranges, one per date column,
+    so that each can use its index (a range over the coalesced date could use neither)."""
+    return (Q(admitted_on__isnull=False) & c.period("admitted_on")) | (
+        Q(admitted_on__isnull=True) & c.period("entered_on")
+    )
+
+
+def from_outside(c):
+    """A fund receipt that is not an internal transfer (上级拨付) within O's subtree (``returns.md``):
+    money passed down inside the subtree was counted where it first came in."""
+    return Q(transferred_from__isnull=True) | ~Q(transferred_from_id__in=c.scope_ids())
 
 
 def in_group(group, field="stage"):
@@ -199,7 +225,7 @@ A1_JOB_INTRODUCTION = Rows(
 A1_FUNDS = Rows(
     "a1.funds",
     "fund_receipts",
-    lambda c: c.in_scope() & c.period("received_on") & Q(programme="employment"),
+    lambda c: c.in_scope() & c.period("received_on") & Q(programme="employment") & from_outside(c),
     date_field="received_on",
 )
 A1_SPENDING = Rows(
@@ -291,7 +317,7 @@ def _a1_cells():
     for prefix, label, where in (
         ("a1.3.migrant", "为…农民工提供", lambda c: Q(category=Category.MIGRANT_WORKER)),
         ("a1.3.graduate", "为…困难职工家庭高校毕业生提供", lambda c: Q(category=Category.GRADUATE)),
-        ("a1.3.assisted", "当年为…人提供助贷", lambda c: Q(kind=LoanKind.ASSISTED_LOAN)),
+        ("a1.3.assisted", "当年为…人提供助贷", lambda c: Q(kind__in=[str(k) for k in ASSISTED_LOAN_KINDS])),
     ):
         cells += [
             Cell(f"{prefix}.persons", label, "人", A1_LOANS, where),
@@ -656,7 +682,7 @@ def recipient_household(c, field_name):
 A3_FUNDS = Rows(
     "a3.funds",
     "fund_receipts",
-    lambda c: c.in_scope() & c.period("received_on") & Q(programme="student_aid"),
+    lambda c: c.in_scope() & c.period("received_on") & Q(programme="student_aid") & from_outside(c),
     date_field="received_on",
 )
 A3_GRANTS = Rows(
@@ -679,7 +705,7 @@ A3_SCHOOL_ENTRIES = Rows(
     # From the entries of P to their person's household (one probe per entry), not from every
     # on-file household to its members: the members of a province's households are most persons.
     lambda c: (
-        c.period("entered_on")
+        advanced_in_period(c)
         & Q(Exists(c.rows("households").filter(c.on_file(c.cutoff) & c.in_scope(), id=OuterRef("recipient_household"))))
     ),
     annotate=lambda c: {"recipient_household": c.via(RECIPIENT_HOUSEHOLD[:1], "household_id")},

@@ -43,7 +43,7 @@ def full_bundle():
         "persons": [
             {"id_number": IDS[0], "name": "张三", "household": "H1", "relationship": "head"},
             {"id_number": IDS[1], "name": "张小明", "household": "H1", "relationship": "child"},
-            {"id_number": IDS[2], "name": "李四", "phone": "13800000000"},
+            {"id_number": IDS[2], "name": "李四", "phone": "13800000000", "org": "410181"},
         ],
         "schooling": [
             {
@@ -204,7 +204,7 @@ def test_full_bundle_imports_every_list_with_history():
     assert Organisation.objects.get(code="410181").path == "410000/410100/410181/"
     assert Person.objects.count() == 3
     stranger = Person.objects.get(id_number_digest=Person.digest(IDS[2]))
-    # No household: the unit of the first record that names the person (the training).
+    # No household: the unit the person record names (``org``, required then).
     assert stranger.organisation.code == "410181"
     assert stranger.phone == "13800000000"
     member = Person.objects.get(id_number_digest=Person.digest(IDS[1]))

@@ -69,9 +69,9 @@ def test_xlsx_laid_out_like_the_official_table(tree, tmp_path):
         2,
     ]
     loans = next(row for row in rows if row[0] == "3．当年为")
-    assert (loans[1], loans[3], f"{loans[5]:.2f}", loans[7]) == (3, 5, "10.96", 7)
+    assert (loans[1], loans[3], f"{loans[5]:.2f}", loans[7]) == (4, 6, "18.96", 8)
     services = next(row for row in rows if row[0] == "4．当年为")
-    assert services[1:3] == [17, "（人）提供免费就业服务。"]
+    assert services[1:3] == [18, "（人）提供免费就业服务。"]
     data = {row[0]: row for row in book["数据"].iter_rows(min_row=2, values_only=True)}
     assert set(data) == set(EXPECTED_A1)
     # Numbers come back from the file as floats; compare them as 2-decimal strings.
@@ -79,8 +79,8 @@ def test_xlsx_laid_out_like_the_official_table(tree, tmp_path):
     assert (label, unit, f"{value:.2f}", f"{exact:.2f}") == (
         "贷（借）款金额合计（含助贷）",
         "万元",
-        "10.96",
-        "109595.67",
+        "18.96",
+        "189595.67",
     )
     assert data["a1.1"][2:4] == ("人", 4)
     assert book["提示"]["A2"].value.startswith("“已对…开展职业技能培训”（a1.1）的分项合计 5 超过总数 4")

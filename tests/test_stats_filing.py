@@ -111,13 +111,13 @@ def test_filed_return_reproduces_after_corrections_and_difference_report(tree, o
         "a1.1.4": (1, 2),
         "a1.1.6.migrant_worker": (1, 0),
         "a1.1.6.graduate": (1, 2),
-        "a1.3.persons": (3, 2),  # p4's loan deleted
-        "a1.3.count": (5, 4),
-        "a1.3.amount": ("10.96", "9.73"),
-        "a1.3.graduate.persons": (1, 0),
-        "a1.3.graduate.count": (1, 0),
-        "a1.3.graduate.amount": ("1.23", "0.00"),
-    }  # a1.4 stays 17: skills +1 (p5), small loans -1 (p4)
+        "a1.3.persons": (4, 3),  # p4's loan deleted
+        "a1.3.count": (6, 5),
+        "a1.3.amount": ("18.96", "17.73"),  # 189595.67 - 12250
+        "a1.3.graduate.persons": (2, 1),  # p6's guaranteed loan remains
+        "a1.3.graduate.count": (2, 1),
+        "a1.3.graduate.amount": ("9.23", "8.00"),
+    }  # a1.4 stays 18: skills +1 (p5), small loans -1 (p4)
     assert report["changed_cells"] == list(changed)
     by_key = {entry["key"]: entry for entry in report["cells"]}
     assert by_key["a1.3.amount"]["sources"] == ["loans", "organisations"]

@@ -123,7 +123,7 @@ def build_a1(tree):
     loan(p.p1, b, "small_borrowing", "laid_off", D(2014, 6, 1), "12345.67", 1)
     loan(p.p2, a, "assisted_loan", "migrant_worker", D(2014, 5, 1), "30000.00", 3)
     loan(p.p4, tree.city_a, "small_loan", "graduate", D(2014, 8, 1), "12250.00", 0)  # 1.225 万元 → 1.23
-    loan(p.p6, a, "guaranteed_loan", "graduate", D(2014, 5, 1), "80000.00", 1)  # not an A1 loan
+    loan(p.p6, a, "guaranteed_loan", "graduate", D(2014, 5, 1), "80000.00", 1)  # an A1 loan, and a 助贷
     loan(p.p8, a, "small_loan", "migrant_worker", D(2013, 12, 31), "10000.00", 1)  # before P
     loan(p.p2, a, "small_loan", "migrant_worker", D(2014, 9, 1), "5000.00", 1)
 
@@ -188,22 +188,23 @@ EXPECTED_A1 = {
     "a1.2.1": 2,  # p6, p8
     "a1.2.2": 1,  # p4
     "a1.2.3": 2,  # p4 (12 months), p8 (24 months)
-    "a1.3.persons": 3,  # p1, p2, p4
-    "a1.3.count": 5,
-    "a1.3.amount": "10.96",  # 109595.67
-    "a1.3.jobs": 7,
+    # A1 loans in P: p1 50000 + 12345.67, p2 30000 (assisted) + 5000, p4 12250, p6 80000 (guaranteed)
+    "a1.3.persons": 4,  # p1, p2, p4, p6
+    "a1.3.count": 6,
+    "a1.3.amount": "18.96",  # 189595.67
+    "a1.3.jobs": 8,
     "a1.3.migrant.persons": 1,
     "a1.3.migrant.count": 2,
     "a1.3.migrant.amount": "3.50",
-    "a1.3.graduate.persons": 1,
-    "a1.3.graduate.count": 1,
-    "a1.3.graduate.amount": "1.23",  # 1.225 rounded half-up
-    "a1.3.assisted.persons": 1,
-    "a1.3.assisted.count": 1,
-    "a1.3.assisted.amount": "3.00",
+    "a1.3.graduate.persons": 2,  # p4, p6
+    "a1.3.graduate.count": 2,
+    "a1.3.graduate.amount": "9.23",  # 92250: 9.225 rounded half-up
+    "a1.3.assisted.persons": 2,  # p2 (assisted_loan), p6 (guaranteed_loan)
+    "a1.3.assisted.count": 2,
+    "a1.3.assisted.amount": "11.00",
     # skills 2 (p1, p4) + entrepreneurship 2 + domestic 2 + job introduction 4 (p1, p8 services; p4, p6, p8
-    # referrals) + small loans 3 + labour export 1 + consulting 1 + rights 1 + legal aid 1 (p2)
-    "a1.4": 17,
+    # referrals) + small loans 4 + labour export 1 + consulting 1 + rights 1 + legal aid 1 (p2)
+    "a1.4": 18,
     "a1.5": "16.79",  # 167905.55
     "a1.5.central_finance": "10.00",
     "a1.5.local_finance": "5.56",
@@ -237,8 +238,8 @@ def test_attachment1_every_cell(tree):
     assert data["cells"]["a1.3.amount"] == {
         "label": "贷（借）款金额合计（含助贷）",
         "unit": "万元",
-        "value": "10.96",
-        "yuan": "109595.67",
+        "value": "18.96",
+        "yuan": "189595.67",
     }
     assert data["cells"]["a1.5.social_donation"]["yuan"] == "5.00"
     assert data["components"]["a1.4.job_introduction"]["value"] == 4
@@ -256,7 +257,7 @@ def test_attachment1_sibling_records_excluded(tree):
     assert got["a1.1.5"] == 1  # t7 only: t2 was recorded by city B
     assert got["a1.1.6"] == 1  # t3 only: t5 was recorded by county B
     assert got["a1.2"] == 2  # p4, p8
-    assert got["a1.3.count"] == 4  # not p1's borrowing recorded by county B
+    assert got["a1.3.count"] == 5  # not p1's borrowing recorded by county B
     assert got["a1.5"] == "10.00"  # the province's and city B's receipts are outside
     assert got["a1.9"] == 1  # t7 (city A) at the advanced institution; t5 is county B's
 
@@ -267,7 +268,7 @@ def test_attachment1_stage_cutoff(tree):
     got = values(compute_return(1, year=2014, org_code="410000", cutoff=D(2014, 8, 31)))
     assert got["a1.1"] == 3  # not p2 (t3 started on 11-30)
     assert got["a1.1.7"] == 2  # p1, p6
-    assert got["a1.3.count"] == 4  # not the 09-01 loan
+    assert got["a1.3.count"] == 5  # not the 09-01 loan
     assert got["a1.5"] == "11.24"  # 100000 + 12345 + 5 = 11.235 万元, half-up
 
 

@@ -3,6 +3,8 @@ from rest_framework import serializers
 from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
 from beneficiaries.api.serializers import org_field
 from casework.api.base import ScopedModelSerializer
+from casework.models import Organisation
+from casework.scoping import transfer_sources
 
 
 class PersonRecordSerializer(ScopedModelSerializer):
@@ -32,11 +34,28 @@ class AidGrantSerializer(PersonRecordSerializer):
 
 class FundReceiptSerializer(ScopedModelSerializer):
     organisation = org_field()
+    transferred_from = org_field(required=False, allow_null=True)
 
     class Meta:
         model = FundReceipt
-        fields = ["id", "ref", "organisation", "programme", "source", "received_on", "amount", "note"]
+        fields = [
+            "id",
+            "ref",
+            "organisation",
+            "programme",
+            "source",
+            "received_on",
+            "amount",
+            "transferred_from",
+            "note",
+        ]
         extra_kwargs = {"ref": {"required": False}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = getattr(self.context.get("request"), "user", None)
+        fields["transferred_from"].queryset = transfer_sources(Organisation.objects.all(), user)
+        return fields
 
 
 class ExpenditureSerializer(ScopedModelSerializer):

@@ -86,7 +86,6 @@ class Context:
         self.objects = defaultdict(dict)  # list → key → instance (written by this bundle or read from the db)
         self.refused = defaultdict(set)  # list → keys refused (records that refer to them are skipped)
         self.result = ImportResult()
-        self._first_org = None
         self._scope_ids = None
 
     # -- the report --
@@ -143,26 +142,6 @@ class Context:
         if key in self.refused[target]:
             return REFUSED
         return self.objects[target].get(key)
-
-    def first_org_naming(self, id_number):
-        """The ``org`` code of the first record in the bundle that names this person (bundle order)."""
-        if self._first_org is None:
-            self._first_org = {}
-            for spec in registry.lists():
-                for item in _items(self.bundle.get(spec.name)):
-                    org = item.get("org")
-                    if not isinstance(org, str):
-                        continue
-                    numbers = [item.get("id_number")]
-                    numbers += [e.get("id_number") for e in _items(item.get("entries"))]
-                    for number in numbers:
-                        if isinstance(number, str):
-                            self._first_org.setdefault(number.strip().upper(), org)
-        return self._first_org.get(id_number)
-
-
-def _items(value):
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def import_bundle(bundle, *, acting_user=None, reason, dry_run=False):

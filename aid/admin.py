@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
+from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from casework.admin import ScopedAdmin
 from casework.models import Organisation
 from casework.scoping import transfer_sources
@@ -30,7 +30,7 @@ class ExpenditureAdmin(ScopedAdmin):
 
 @admin.register(AidGrant)
 class AidGrantAdmin(ScopedAdmin):
-    list_display = ["ref", "organisation", "person", "granted_on", "amount"]
+    list_display = ["ref", "organisation", "person", "granted_on", "amount", "fund_source", "payment_method"]
     list_select_related = ["organisation", "person"]
     raw_id_fields = ["person"]
     date_hierarchy = "granted_on"
@@ -40,3 +40,12 @@ class AidGrantAdmin(ScopedAdmin):
 class WorkStudyOfferAdmin(ScopedAdmin):
     list_display = ["ref", "organisation", "unit_name", "offered_on", "posts"]
     list_select_related = ["organisation"]
+
+
+@admin.register(AssistanceMeasure)
+class AssistanceMeasureAdmin(ScopedAdmin):
+    list_display = ["ref", "organisation", "household", "type", "provided_on", "amount", "fund_source"]
+    list_filter = ["type", "fund_source"]
+    list_select_related = ["organisation", "household"]
+    raw_id_fields = ["household"]
+    date_hierarchy = "provided_on"

@@ -5,7 +5,7 @@ The notices (公示) that clear first grants are a list of their own, in ``notic
 
 from django.utils.translation import gettext as _
 
-from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
+from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from casework.bundle.fields import Date, Integer, Money, Ref, Text
 from casework.bundle.spec import ListSpec, Refusal, register
 
@@ -21,6 +21,8 @@ class AidGrantSpec(ListSpec):
         "id_number": Ref("persons", "person"),
         "granted_on": Date(),
         "amount": Money(),
+        "fund_source": Text(required=False),
+        "payment_method": Text(required=False),
     }
 
 
@@ -76,4 +78,24 @@ class WorkStudyOfferSpec(ListSpec):
         "unit_name": Text(),
         "offered_on": Date(),
         "posts": Integer(),
+    }
+
+
+@register
+class AssistanceMeasureSpec(ListSpec):
+    """Assistance measures (帮扶措施) of household files, beyond ``bundle.md``'s lists: every assistance
+    a file received, with its money and fund source."""
+
+    name = "assistance_measures"
+    model = AssistanceMeasure
+    order = 65
+    date_field = "provided_on"
+    fields = {
+        "org": Ref("organisations", "organisation"),
+        "household": Ref("households"),
+        "type": Text(),
+        "provided_on": Date(),
+        "amount": Money(required=False),
+        "fund_source": Text(required=False),
+        "note": Text(required=False),
     }

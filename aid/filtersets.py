@@ -4,7 +4,7 @@ import django_filters
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
+from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from beneficiaries.models import Person
 from casework.filtersets import OrganisationSubtreeFilter
 
@@ -67,3 +67,13 @@ class WorkStudyOfferFilterSet(django_filters.FilterSet):
     class Meta:
         model = WorkStudyOffer
         fields = ["org", "unit_name", "offered_after", "offered_before", "ref"]
+
+
+class AssistanceMeasureFilterSet(django_filters.FilterSet):
+    org = OrganisationSubtreeFilter(path_lookup="organisation__path")
+    provided_after, provided_before = date_range("provided_on", _("帮扶日期"))
+    file_no = django_filters.CharFilter(field_name="household__file_no", label=_("档案编号"))
+
+    class Meta:
+        model = AssistanceMeasure
+        fields = ["org", "household", "file_no", "type", "fund_source", "provided_after", "provided_before", "ref"]

@@ -1,6 +1,6 @@
 """Web forms of the aid records; they validate input and leave the writing to the record services."""
 
-from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
+from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from beneficiaries.forms import RecordForm
 from casework.models import Organisation
 from casework.scoping import transfer_sources
@@ -9,7 +9,7 @@ from casework.scoping import transfer_sources
 class AidGrantForm(RecordForm):
     class Meta:
         model = AidGrant
-        fields = ["person", "organisation", "granted_on", "amount"]
+        fields = ["person", "organisation", "granted_on", "amount", "fund_source", "payment_method"]
 
 
 class FundReceiptForm(RecordForm):
@@ -33,3 +33,9 @@ class WorkStudyOfferForm(RecordForm):
     class Meta:
         model = WorkStudyOffer
         fields = ["organisation", "unit_name", "offered_on", "posts"]
+
+
+class AssistanceMeasureForm(RecordForm):
+    class Meta:
+        model = AssistanceMeasure
+        fields = ["household", "organisation", "type", "provided_on", "amount", "fund_source", "note"]

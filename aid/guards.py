@@ -14,13 +14,13 @@ notices (``notices/guards.py``).
 from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
-from aid.models import AidGrant, Expenditure, FundReceipt
+from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt
 from beneficiaries.guards import related_objects
 from beneficiaries.models import Schooling, advance_date
 from casework.guards import guard
 
 
-@guard(AidGrant, FundReceipt, Expenditure)
+@guard(AidGrant, FundReceipt, Expenditure, AssistanceMeasure)
 def amount_is_positive(records):
     """Amounts are positive (the database's check constraint, said in words before it is reached)."""
     for index, record in enumerate(records):
@@ -49,6 +49,23 @@ def grant_by_file(grants):
                 "person",
                 _("依档帮扶：受助学生所在档案 %(file_no)s 在发放日期 %(day)s 不在档。")
                 % {"file_no": household.file_no, "day": grant.granted_on.isoformat()},
+            )
+
+
+@guard(AssistanceMeasure)
+def measure_by_file(measures):
+    """依档帮扶 for every assistance measure: the household is on file on the day of the measure."""
+    households = related_objects(measures, "household")
+    for index, measure in enumerate(measures):
+        household = households[index]
+        if household is None or measure.provided_on is None:
+            continue
+        if not household.is_on_file(measure.provided_on):
+            yield (
+                index,
+                "household",
+                _("依档帮扶：档案 %(file_no)s 在帮扶日期 %(day)s 不在档。")
+                % {"file_no": household.file_no, "day": measure.provided_on.isoformat()},
             )
 
 

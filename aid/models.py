@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aid.choices import SOURCES_BY_PROGRAMME, Programme, Source, Use
-from beneficiaries.models import Person, not_in_future
+from aid.choices import SOURCES_BY_PROGRAMME, GrantSource, MeasureType, PaymentMethod, Programme, Source, Use
+from beneficiaries.models import Household, Person, not_in_future
 from casework.history import HistoricalRecords
 from casework.models import Organisation, Record
 
@@ -69,6 +69,8 @@ class AidGrant(Record):
     person = models.ForeignKey(Person, verbose_name=_("受助学生"), on_delete=models.PROTECT, related_name="aid_grants")
     granted_on = models.DateField(_("发放日期"), validators=[not_in_future])
     amount = models.DecimalField(_("金额（元）"), **MONEY)
+    fund_source = models.CharField(_("资金来源"), max_length=32, choices=GrantSource.choices, blank=True)
+    payment_method = models.CharField(_("发放方式"), max_length=16, choices=PaymentMethod.choices, blank=True)
 
     history = HistoricalRecords()
 
@@ -93,3 +95,35 @@ class WorkStudyOffer(Record):
         verbose_name = _("勤工俭学岗位")
         verbose_name_plural = pgettext_lazy("plural", "勤工俭学岗位")
         ordering = ["-offered_on", "ref"]
+
+
+class AssistanceMeasure(Record):
+    """One assistance a household file received (帮扶措施): living or medical relief, 送温暖, aid, employment…
+
+    The notice's campaigns have records of their own (grants, trainings, placements…); this keeps
+    every assistance of the file in one list, with its money and where the money came from.
+    """
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("困难职工档案"), on_delete=models.PROTECT, related_name="measures"
+    )
+    type = models.CharField(_("帮扶类型"), max_length=16, choices=MeasureType.choices)
+    provided_on = models.DateField(_("帮扶日期"), validators=[not_in_future])
+    amount = models.DecimalField(_("金额（元）"), null=True, blank=True, **MONEY)
+    fund_source = models.CharField(_("资金来源"), max_length=32, choices=GrantSource.choices, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("帮扶措施")
+        verbose_name_plural = pgettext_lazy("plural", "帮扶措施")
+        ordering = ["-provided_on", "ref"]
+        indexes = [models.Index(fields=["provided_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="assistance_measure_amount_positive",
+                violation_error_message=_("金额必须大于0。"),
+            )
+        ]

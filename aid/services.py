@@ -1,11 +1,11 @@
-"""Writes of the aid records: grants, fund receipts, expenditures, work-study offers.
+"""Writes of the aid records: grants, fund receipts, expenditures, work-study offers, assistance measures.
 
 Each service validates with the model's rules and the guard rules
 (``aid/guards.py``, ``notices/guards.py``) through ``casework.services``, records
 the acting user and the reason in the history, and runs in one transaction.
 """
 
-from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
+from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from casework.services import record_create, record_delete, record_update
 
 
@@ -34,3 +34,4 @@ aid_grant_create, aid_grant_update, aid_grant_delete = record_services(AidGrant)
 fund_receipt_create, fund_receipt_update, fund_receipt_delete = record_services(FundReceipt)
 expenditure_create, expenditure_update, expenditure_delete = record_services(Expenditure)
 work_study_offer_create, work_study_offer_update, work_study_offer_delete = record_services(WorkStudyOffer)
+assistance_measure_create, assistance_measure_update, assistance_measure_delete = record_services(AssistanceMeasure)

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from aid.forms import AidGrantForm, ExpenditureForm, FundReceiptForm, WorkStudyOfferForm
-from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
+from aid.forms import AidGrantForm, AssistanceMeasureForm, ExpenditureForm, FundReceiptForm, WorkStudyOfferForm
+from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from casework import listing
 from casework.listing import Column, RecordType, generic_create, generic_update
 
@@ -19,7 +19,15 @@ listing.register(
         filterset="aid.filtersets.AidGrantFilterSet",
         select_related=("person", "organisation"),
         default_sort="-granted_on",
-        columns=[PERSON, PERSON_ID, Column(_("发放日期"), "granted_on", "granted_on"), AMOUNT, UNIT],
+        columns=[
+            PERSON,
+            PERSON_ID,
+            Column(_("发放日期"), "granted_on", "granted_on"),
+            AMOUNT,
+            Column(_("资金来源"), "get_fund_source_display", "fund_source"),
+            Column(_("发放方式"), "get_payment_method_display", "payment_method"),
+            UNIT,
+        ],
         form_class=AidGrantForm,
         create=generic_create,
         update=generic_update,
@@ -76,6 +84,26 @@ listing.register(
             UNIT,
         ],
         form_class=WorkStudyOfferForm,
+        create=generic_create,
+        update=generic_update,
+    ),
+    RecordType(
+        slug="measures",
+        model=AssistanceMeasure,
+        filterset="aid.filtersets.AssistanceMeasureFilterSet",
+        fallback_filters=("type", "fund_source"),
+        select_related=("organisation", "household"),
+        default_sort="-provided_on",
+        columns=[
+            Column(_("档案编号"), "household.file_no", "household__file_no"),
+            Column(_("帮扶类型"), "get_type_display", "type"),
+            Column(_("帮扶日期"), "provided_on", "provided_on"),
+            Column(_("金额（元）"), "amount", "amount"),
+            Column(_("资金来源"), "get_fund_source_display", "fund_source"),
+            Column(_("备注"), "note"),
+            UNIT,
+        ],
+        form_class=AssistanceMeasureForm,
         create=generic_create,
         update=generic_update,
     ),

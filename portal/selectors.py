@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from aid.models import AidGrant
+from aid.models import AidGrant, AssistanceMeasure
 from beneficiaries.models import AnnualReview, Household, Schooling, on_file_q
 from casework.scoping import scoped
 from employment.models import Certificate, Loan, Placement, Service, Training
@@ -98,4 +98,7 @@ def file_records(household, user):
         "loans": of(Loan),
         "services": of(Service),
         "reviews": household.reviews.select_related("reviewed_by").order_by("-reviewed_on", "-id"),
+        "measures": scoped(
+            AssistanceMeasure.objects.filter(household=household).select_related("organisation"), user
+        ).order_by("-provided_on", "-id"),
     }

@@ -7,7 +7,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
+from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from beneficiaries.id_numbers import sample_id_number
 from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling
 from casework.choices import Category, Level, Role
@@ -181,6 +181,17 @@ class AidGrantFactory(PersonRecordFactory):
 
     granted_on = D(2014, 8, 1)
     amount = Decimal("1000.00")
+
+
+class AssistanceMeasureFactory(RecordFactory):
+    class Meta:
+        model = AssistanceMeasure
+
+    household = factory.SubFactory(HouseholdFactory)
+    organisation = factory.LazyAttribute(lambda o: o.household.organisation)
+    type = "living"
+    provided_on = D(2014, 1, 20)
+    amount = Decimal("500.00")
 
 
 class WorkStudyOfferFactory(RecordFactory):

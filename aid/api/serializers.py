@@ -1,8 +1,10 @@
 from rest_framework import serializers
 
-from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
+from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from beneficiaries.api.serializers import org_field
+from beneficiaries.models import Household
 from casework.api.base import ScopedModelSerializer
+from casework.api.fields import SlugRelatedField
 from casework.models import Organisation
 from casework.scoping import transfer_sources
 
@@ -28,6 +30,8 @@ class AidGrantSerializer(PersonRecordSerializer):
             "person_id_number_masked",
             "granted_on",
             "amount",
+            "fund_source",
+            "payment_method",
         ]
         extra_kwargs = {"ref": {"required": False}}
 
@@ -73,4 +77,14 @@ class WorkStudyOfferSerializer(ScopedModelSerializer):
     class Meta:
         model = WorkStudyOffer
         fields = ["id", "ref", "organisation", "unit_name", "offered_on", "posts"]
+        extra_kwargs = {"ref": {"required": False}}
+
+
+class AssistanceMeasureSerializer(ScopedModelSerializer):
+    organisation = org_field()
+    household = SlugRelatedField(slug_field="file_no", queryset=Household.objects.all())
+
+    class Meta:
+        model = AssistanceMeasure
+        fields = ["id", "ref", "organisation", "household", "type", "provided_on", "amount", "fund_source", "note"]
         extra_kwargs = {"ref": {"required": False}}

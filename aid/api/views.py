@@ -1,7 +1,13 @@
 from aid import services
 from aid.api import serializers
-from aid.filtersets import AidGrantFilterSet, ExpenditureFilterSet, FundReceiptFilterSet, WorkStudyOfferFilterSet
-from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
+from aid.filtersets import (
+    AidGrantFilterSet,
+    AssistanceMeasureFilterSet,
+    ExpenditureFilterSet,
+    FundReceiptFilterSet,
+    WorkStudyOfferFilterSet,
+)
+from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from casework.api.base import ScopedModelViewSet
 
 
@@ -29,7 +35,7 @@ class AidGrantViewSet(RecordViewSet):
 
 
 class FundReceiptViewSet(RecordViewSet):
-    queryset = FundReceipt.objects.select_related("organisation")
+    queryset = FundReceipt.objects.select_related("organisation", "transferred_from")
     serializer_class = serializers.FundReceiptSerializer
     filterset_class = FundReceiptFilterSet
     ordering_fields = ["received_on", "amount", "ref"]
@@ -53,4 +59,16 @@ class WorkStudyOfferViewSet(RecordViewSet):
         services.work_study_offer_create,
         services.work_study_offer_update,
         services.work_study_offer_delete,
+    )
+
+
+class AssistanceMeasureViewSet(RecordViewSet):
+    queryset = AssistanceMeasure.objects.select_related("organisation", "household")
+    serializer_class = serializers.AssistanceMeasureSerializer
+    filterset_class = AssistanceMeasureFilterSet
+    ordering_fields = ["provided_on", "amount", "ref"]
+    services = (
+        services.assistance_measure_create,
+        services.assistance_measure_update,
+        services.assistance_measure_delete,
     )

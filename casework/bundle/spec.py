@@ -139,7 +139,7 @@ class ListSpec:
                 record[name] = exporter.key(field.target, related) if related is not None else None
             else:
                 record[name] = field.dump(getattr(instance, attr))
-            if record[name] is None and not field.required:
+            if record[name] in (None, "") and not field.required:
                 del record[name]
         return record
 

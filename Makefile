@@ -16,11 +16,14 @@ $(STAMP): requirements.txt requirements-test.txt
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The demo is a laptop's: DEBUG on, development keys in .local-keys.json (for migrate too).
+demo: export DJANGO_DEBUG = 1
 demo: migrate
 	$(PY) manage.py load_demo
 	# The background worker of roster imports (django-tasks-db) runs beside the server and stops with it.
 	$(PY) manage.py db_worker & trap 'kill $$! 2>/dev/null' EXIT INT TERM; $(PY) manage.py runserver 127.0.0.1:8000
 
+# The suite sets what it needs itself (casework/settings_test.py turns DJANGO_DEBUG on).
 test: install fonts
 	$(PY) -m pytest
 
@@ -32,6 +35,7 @@ lint: install
 # results go to bench/results/ and docs/benchmarks.md.
 BENCH_PERSONS ?= 10000
 BENCH_BACKENDS ?= sqlite
+bench: export DJANGO_DEBUG = 1
 bench: install
 	$(PY) bench/run.py --persons $(BENCH_PERSONS) --backend $(BENCH_BACKENDS)
 

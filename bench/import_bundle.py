@@ -261,6 +261,7 @@ def run_one(url, records):
     """Migrate an empty database at ``url``, import a generated bundle twice, print and return the figures."""
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # a laptop's run: development keys
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -53,6 +53,7 @@ def main():
         Path(args.database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # a laptop's run: development keys
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -48,6 +48,7 @@ def run_one(args):
         ensure_postgres_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # a laptop's run: development keys
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -1,56 +1,21 @@
 """The bundle lists of this app: households, persons, schooling, graduates (``bundle.md``)."""
 
-import datetime
-import functools
-import re
-
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from stdnum.cn import ric
 
 from beneficiaries import id_numbers
-from beneficiaries.models import Graduate, Household, Person, Schooling, is_future
+from beneficiaries.models import Graduate, Household, Person, Schooling
 from casework.bundle.fields import Boolean, Date, Integer, Ref, Refusal, Text, Words
 from casework.bundle.spec import ListSpec, chunks, register
-
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
-
-
-@functools.cache
-def _region_known(region, year):
-    """Whether the 6-digit region code was in use in ``year`` (python-stdnum's table; a lookup worth remembering)."""
-    try:
-        ric.get_birth_place(f"{region}{year}01010000")
-    except Exception:  # stdnum raises its own InvalidComponent
-        return False
-    return True
-
-
-def _valid_fast(number):
-    """The checks of ``id_numbers.validate_id_number`` for a well-formed number, at a fraction of the cost.
-
-    A bundle names each person several times; the full validation (python-stdnum)
-    is kept for the numbers this one does not accept, to say what is wrong.
-    """
-    if not _SHAPE.match(number) or ric.calc_check_digit(number) != number[-1]:
-        return False
-    try:
-        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return False
-    return not is_future(born) and _region_known(number[:6], born.year)
 
 
 def person_key(raw):
     """A resident ID number as the key of a person: validated (GB 11643) and normalised."""
     if not isinstance(raw, str) or not raw.strip():
         raise Refusal(_("缺少身份证号码。"))
-    number = id_numbers.normalise(raw)
-    if _valid_fast(number):
-        return number
     try:
-        return id_numbers.validate_id_number(number)
+        return id_numbers.validate_id_number(raw)
     except ValidationError as error:
         raise Refusal(" ".join(error.messages)) from None
 

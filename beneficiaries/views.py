@@ -30,7 +30,7 @@ from beneficiaries.forms import (
 )
 from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling, on_file_q
 from beneficiaries.selectors import household_changes, households_for
-from casework import listing
+from casework import listing, private_search
 from casework.listing import Column, RecordType, generic_create, generic_update, model_form_data, run_form
 from casework.scoping import scoped
 from casework.webforms import add_service_errors, reason_or
@@ -167,12 +167,24 @@ def search_households(user, q):
     return households.filter(match).distinct()
 
 
+SEARCH_PRIVATE = ("q",)  # what is typed may be a full ID number: it never goes into the URL
+
+
 @login_required
 def household_search(request):
-    form = FileSearchForm(request.GET or None)
+    """The search form is posted; the results' URL carries a token in place of what was typed."""
+    if request.method == "POST":
+        return private_search.redirect_to_results(request, request.POST, SEARCH_PRIVATE)
+    moved = private_search.moved_out_of_the_url(request, SEARCH_PRIVATE)
+    if moved:
+        return moved
+    query = private_search.search_query(request, SEARCH_PRIVATE)
+    if query is None:
+        return private_search.expired(request)
+    form = FileSearchForm(query or None)
     q = form.data.get("q", "") if form.is_bound else ""
     households = search_households(request.user, q).order_by("file_no")
-    page = Paginator(households, listing.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(households, listing.PAGE_SIZE).get_page(query.get("page"))
     members = {}
     for person in Person.objects.filter(household__in=list(page.object_list)).order_by("household_id", "id"):
         members.setdefault(person.household_id, []).append(person)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from casework.models import AccessLog
 from casework.scoping import scoped, within_scope
-from casework.security import may_view_personal_data
+from casework.security import client_address, may_view_personal_data
 
 
 @transaction.atomic
@@ -67,7 +67,7 @@ def reveal_response(view, request):
     """The API side of :func:`reveal_id_number`: the person through the view's scoped queryset."""
     person = view.get_object()
     number = reveal_id_number(
-        person, request.user, request.query_params.get("purpose", ""), ip_address=request.META.get("REMOTE_ADDR")
+        person, request.user, request.query_params.get("purpose", ""), ip_address=client_address(request)
     )
     response = Response(RevealedIdNumberSerializer({"id": person.pk, "id_number": number}).data)
     # A full ID number must not stay in a browser or proxy cache.

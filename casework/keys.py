@@ -4,6 +4,12 @@ Production sets ``CASEWORK_ENCRYPTION_KEYS`` (comma-separated Fernet keys, the
 first one encrypts, all of them decrypt, which is how keys are rotated) and
 ``CASEWORK_BLIND_INDEX_KEY``. A development checkout with ``DEBUG`` on gets a
 key file of its own, ``.local-keys.json`` (ignored by git), made on first use.
+
+The file lives in the project root, beside ``manage.py``: no URL serves that
+directory (static files come from ``static/`` and ``staticfiles/`` only, and
+there are no media files), and an existing checkout keeps reading its data.
+It is readable by its owner only (0600) from the moment it exists: it is
+written under a temporary name created 0600, then hard-linked into place.
 """
 
 import base64
@@ -28,8 +34,12 @@ def _local_keys(base_dir):
     path = base_dir / LOCAL_KEY_FILE
     if not path.exists():
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(_new_keys()))
+        tmp.unlink(missing_ok=True)  # left by a crashed start with the same process id
+        # Created 0600 (a umask only takes permissions away), so no moment with wider ones.
+        descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(json.dumps(_new_keys()))
             # Two processes starting at once: the first one's file wins.
             os.link(tmp, path)
             print(
@@ -40,6 +50,9 @@ def _local_keys(base_dir):
             pass
         finally:
             tmp.unlink()
+    if path.stat().st_mode & 0o077:
+        # A file made before it was created 0600: others lose their access to it now.
+        path.chmod(0o600)
     return json.loads(path.read_text())
 
 

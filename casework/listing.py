@@ -25,7 +25,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from casework import exports
+from casework import exports, private_search
 from casework.filtersets import OrganisationSubtreeFilter
 from casework.scoping import scoped
 from casework.webforms import add_service_errors, reason_or
@@ -146,14 +146,18 @@ def record_urls(*slugs):
 # --- list -----------------------------------------------------------------------------------------
 
 
-def filtered(record_type, request):
-    """``(filterset, queryset, sort)``: scoped, filtered with the app's FilterSet, sorted as asked."""
+def filtered(record_type, request, query=None):
+    """``(filterset, queryset, sort)``: scoped, filtered with the app's FilterSet, sorted as asked.
+
+    ``query`` is the request's query with a private search's values put back (``private_search``).
+    """
+    query = request.GET if query is None else query
     base = record_type.queryset(request.user)
-    filterset = record_type.filterset_class()(request.GET or None, queryset=base, request=request)
+    filterset = record_type.filterset_class()(query or None, queryset=base, request=request)
     for name in record_type.hidden_filters:
         # A choice of every person would list names: the person filter works from links, not from a select.
         if name in filterset.form.fields:
-            if request.GET.get(name):
+            if query.get(name):
                 filterset.form.fields[name].widget = forms.HiddenInput()
             else:
                 del filterset.form.fields[name]
@@ -167,7 +171,7 @@ def filtered(record_type, request):
     if filterset.is_bound and not filterset.is_valid():
         queryset = base.none()
     sortable = {c.sort for c in record_type.columns if c.sort}
-    sort = request.GET.get("sort") or record_type.default_sort
+    sort = query.get("sort") or record_type.default_sort
     if sort.lstrip("-") not in sortable and sort != record_type.default_sort:
         sort = record_type.default_sort
     return filterset, queryset.order_by(sort, "pk"), sort
@@ -180,10 +184,27 @@ def _query_without(request, *names):
     return query.urlencode()
 
 
+def _private_query(request):
+    """The list's query with a private search put back; or the redirect that keeps ID numbers out of the URL.
+
+    Filter forms are posted (``casework/record_list.html``); their ID number goes behind a token.
+    """
+    if request.method == "POST":
+        return None, private_search.redirect_to_results(request, request.POST, private_search.ID_FILTERS)
+    moved = private_search.moved_out_of_the_url(request, private_search.ID_FILTERS)
+    if moved:
+        return None, moved
+    query = private_search.search_query(request, private_search.ID_FILTERS)
+    return query, (private_search.expired(request) if query is None else None)
+
+
 @login_required
 def record_list(request, kind):
     record_type = get_type(kind)
-    filterset, queryset, sort = filtered(record_type, request)
+    query, answer = _private_query(request)
+    if answer:
+        return answer
+    filterset, queryset, sort = filtered(record_type, request, query)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"object": obj, "cells": [column(obj) for column in record_type.columns], "url": record_type.row_url(obj)}
@@ -219,13 +240,13 @@ def record_export(request, kind, fmt):
     record_type = get_type(kind)
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    filterset, queryset, sort = filtered(record_type, request)
+    query, answer = _private_query(request)
+    if answer:
+        return answer
+    filterset, queryset, sort = filtered(record_type, request, query)
     headers = [str(column.label) for column in record_type.columns]
     rows = [[_cell(column(obj)) for column in record_type.columns] for obj in queryset.iterator(chunk_size=500)]
-    filters = {
-        key: request.GET.getlist(key) if len(request.GET.getlist(key)) > 1 else value
-        for key, value in request.GET.items()
-    }
+    filters = {key: query.getlist(key) if len(query.getlist(key)) > 1 else value for key, value in query.items()}
     exports.export_log_record(
         acting_user=request.user,
         model=record_type.model._meta.label,

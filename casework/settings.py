@@ -2,7 +2,9 @@
 
 Everything that differs between machines comes from the environment:
 ``DATABASE_URL``, ``DJANGO_DEBUG``, ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``,
-``CASEWORK_ENCRYPTION_KEYS`` and ``CASEWORK_BLIND_INDEX_KEY`` (see README, "Security").
+``CASEWORK_ENCRYPTION_KEYS``, ``CASEWORK_BLIND_INDEX_KEY`` and ``CASEWORK_TRUSTED_PROXIES``
+(see README, "Security"). DEBUG is off unless ``DJANGO_DEBUG`` turns it on (``make demo``
+does; the test suite runs with ``casework.settings_test``).
 """
 
 import datetime
@@ -22,12 +24,13 @@ def env_flag(name, default):
     return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_flag("DJANGO_DEBUG", "1")
+DEBUG = env_flag("DJANGO_DEBUG", "0")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+    # Only a development checkout (DEBUG on, 127.0.0.1) ever runs with this key.
     SECRET_KEY = "development-only-not-secret"  # noqa: S105
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
@@ -143,6 +146,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_COOLOFF_MESSAGE = _("登录失败次数过多，账号已暂时锁定，请 30 分钟后再试。")
+
+
+def _trusted_proxies():
+    value = os.environ.get("CASEWORK_TRUSTED_PROXIES", "0").strip() or "0"
+    if not value.isdigit():
+        raise ImproperlyConfigured("CASEWORK_TRUSTED_PROXIES must be a whole number (0: no proxy).")
+    return int(value)
+
+
+# How many reverse proxies of our own stand in front of the app servers (docs/deployment.md). 0: the
+# client is REMOTE_ADDR and X-Forwarded-For is ignored; N: the client is the address the outermost of
+# the N proxies saw, the N-th entry from the right of X-Forwarded-For plus REMOTE_ADDR. The lockout
+# above and the personal-data access log both take the address from casework.security.client_address.
+CASEWORK_TRUSTED_PROXIES = _trusted_proxies()
+AXES_CLIENT_IP_CALLABLE = "casework.security.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

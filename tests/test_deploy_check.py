@@ -57,3 +57,30 @@ def test_debug_off_never_falls_back_to_the_development_key_file():
     result = manage("check", env=production_env(CASEWORK_ENCRYPTION_KEYS=None, CASEWORK_BLIND_INDEX_KEY=None))
     assert result.returncode != 0
     assert "CASEWORK_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_debug_is_off_unless_turned_on():
+    # No DJANGO_DEBUG at all (production_env's overrides drop it): production settings.
+    show = (
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
+    )
+    result = manage(*show, env=production_env(DJANGO_DEBUG=None))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+    for blank in ("", "0", "no"):
+        assert manage(*show, env=production_env(DJANGO_DEBUG=blank)).stdout.split() == ["False", "True"]
+
+
+def test_there_is_no_built_in_secret_key_without_debug():
+    result = manage("check", env=production_env(DJANGO_DEBUG=None, DJANGO_SECRET_KEY=None))
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_the_number_of_trusted_proxies_must_be_a_whole_number():
+    assert manage("check", env=production_env(CASEWORK_TRUSTED_PROXIES="1")).returncode == 0
+    result = manage("check", env=production_env(CASEWORK_TRUSTED_PROXIES="yes"))
+    assert result.returncode != 0 and "CASEWORK_TRUSTED_PROXIES" in result.stderr

@@ -26,6 +26,57 @@ def test_lower_case_x_and_spaces_are_normalised():
     assert Person.digest("11010519491231002x") == Person.digest("11010519491231002X")
 
 
+def with_check_digit(body):
+    """A 17-digit body and the check digit GB 11643 computes for it (ISO 7064 MOD 11-2), worked out here."""
+    weights = [2 ** (17 - i) % 11 for i in range(17)]
+    remainder = sum(int(digit) * weight for digit, weight in zip(body, weights, strict=True)) % 11
+    return body + "10X98765432"[remainder]
+
+
+def test_the_test_check_digit_agrees_with_the_standards_example():
+    assert with_check_digit("11010519491231002") == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("41018119850312003", "巩义 (410181 since 1991), born 1985: the code is the one the number was issued under"),
+        ("41018119620101001", "巩义 again, born 1962"),
+        ("11011819550607002", "密云区 (110118 since 2015), born 1955"),
+        ("11011519600101001", "大兴区 (110115 since 2001), born 1960"),
+        ("11010319800101001", "崇文区 (110103 until 2010): a retired code stays valid"),
+        ("11010320150101001", "崇文区 again, a number issued in 2015 under the old code"),
+        ("41012419800101003", "巩县 (410124, 1983–1991)"),
+    ],
+)
+def test_a_region_code_in_use_at_any_time_up_to_today_is_accepted_whatever_the_birth_year(body, why):
+    number = with_check_digit(body)
+    assert id_numbers.validate_id_number(number) == number, why
+
+
+def test_a_region_code_that_never_existed_is_refused_naming_it():
+    for body in ("41999919800101001", "99000019800101001", "00000019800101001"):
+        with pytest.raises(ValidationError) as caught:
+            id_numbers.validate_id_number(with_check_digit(body))
+        assert caught.value.code == "region"
+        assert caught.value.messages == [f"身份证号码中的地区代码 {body[:6]} 不存在。"]
+
+
+def test_a_region_code_counts_from_the_year_it_was_first_used():
+    assert id_numbers.region_has_existed("410181")
+    assert id_numbers.region_has_existed("410181", today=datetime.date(1991, 6, 1))
+    assert not id_numbers.region_has_existed("410181", today=datetime.date(1990, 12, 31))
+    assert id_numbers.region_has_existed("110103", today=datetime.date(1990, 1, 1))  # in the table from the start
+
+
+def test_a_registered_person_born_before_the_code_existed_is_stored(tree, make_user):
+    user = make_user(tree.county_a)
+    number = with_check_digit("41018119850312003")
+    person = services.person_register(id_number=number, name="巩义人", organisation=tree.county_a, acting_user=user)
+    assert person.id_number == number
+    assert person.birth_date == datetime.date(1985, 3, 12)
+
+
 @pytest.mark.parametrize(
     ("number", "code"),
     [
@@ -38,6 +89,8 @@ def test_lower_case_x_and_spaces_are_normalised():
         ("11010519491231002X0", "length"),  # 19 characters
         ("", "length"),
         ("1101051949123100AX", "format"),
+        (with_check_digit("11010518991231001"), "component"),  # born 1899
+        (with_check_digit("11010500010101001"), "component"),  # born in the year 1
     ],
 )
 def test_invalid_numbers_are_refused_with_the_reason(number, code):

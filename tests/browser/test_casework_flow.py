@@ -59,11 +59,13 @@ def test_caseworker_and_statistics_officer(page, shot, setting):
     page.get_by_label("姓名、身份证号码或档案编号").fill("陈小雨")
     page.evaluate("window.stillHere = true")
     page.get_by_role("button", name="查询").click()
-    page.wait_for_url(re.compile(r"q=%E9%99%88"))  # the file list was there before: wait for the search's own
+    # The search is posted; the file list was there before: wait for the URL of the search's own results.
+    page.wait_for_url(re.compile(r"/files/\?s=[\w-]+$"))
     row = page.locator("#results tbody tr", has_text="ZZ-2014-001")
     row.wait_for()
-    # htmx swapped the results in (no page load) and pushed the search into the address bar.
+    # htmx swapped the results in (no page load) and pushed their URL, with a token, not what was typed.
     assert page.evaluate("window.stillHere") is True
+    assert "陈小雨" not in page.url and "%E9%99%88" not in page.url
     assert mask(sample_id_number(42)) in row.inner_text()
     assert sample_id_number(42) not in page.content()
     shot("02-search")

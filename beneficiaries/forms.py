@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.choices import HardshipReason, Relationship, ReviewOutcome
 from beneficiaries.models import Graduate, Household, Person, Schooling
 from casework.scoping import scoped
-from casework.webforms import ScopedFormMixin, organisations_choice_field
+from casework.webforms import DateInput, ScopedFormMixin, organisations_choice_field
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class PersonPickMixin:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from casework import exports, private_search
 from casework.filtersets import OrganisationSubtreeFilter
 from casework.scoping import scoped
-from casework.webforms import add_service_errors, reason_or
+from casework.webforms import DateInput, add_service_errors, reason_or
 
 PAGE_SIZE = 50
 _registry = {}
@@ -163,7 +163,7 @@ def filtered(record_type, request, query=None):
                 del filterset.form.fields[name]
     for form_field in filterset.form.fields.values():
         if isinstance(form_field, forms.DateField):
-            form_field.widget = forms.DateInput(attrs={"type": "date"})
+            form_field.widget = DateInput()
         queryset = getattr(form_field, "queryset", None)
         if queryset is not None and hasattr(queryset.model, "scope_path"):
             form_field.queryset = scoped(queryset, request.user)

@@ -24,6 +24,17 @@ def add_service_errors(form, error):
             form.add_error(None, message)
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker. It reads and writes ISO dates only, whatever the language: without an
+    explicit format Django renders a date in the active locale's format (``2013/03/04`` in Chinese), which
+    a date input shows as empty, so an edit form would lose its dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
+
+
 class ScopedFormMixin:
     """Limits every related-object choice to the user's subtree and defaults the unit to the user's own.
 

@@ -4,17 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.webforms import DateInput
 from notices import selectors
 from notices.models import Notice
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it reads and writes ISO dates only, whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None, format="%Y-%m-%d"):
-        super().__init__(attrs, format=format)
 
 
 class NoticeForm(forms.Form):

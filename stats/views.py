@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST
 from casework.choices import Role
 from casework.scoping import scoped
 from casework.selectors import organisations_for
+from casework.webforms import DateInput
 from stats import outputs, selectors, services
 from stats.models import Attachment, ReturnFiling
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class ReturnForm(forms.Form):

@@ -73,3 +73,12 @@ def display(value):
         # ISO dates everywhere in lists: sortable, unambiguous, the same in both languages.
         return value.isoformat()
     return value
+
+
+@register.filter
+def item_at(sequence, index):
+    """``sequence[index]`` in a template (a list cell's column header, for the phone layout's labels)."""
+    try:
+        return sequence[index]
+    except (IndexError, TypeError):
+        return None

@@ -383,3 +383,53 @@ def test_an_api_write_names_a_record_of_another_unit_exactly_as_an_unknown_one(
         )
     assert answers[0] == answers[1]
     assert answers[0][0] == 400 and field in response.json()
+
+
+def test_the_household_history_does_not_follow_a_member_into_another_units_file(client, tree, make_user, elsewhere):
+    from beneficiaries import services
+    from casework.services import model_update
+
+    province = make_user(tree.province, Role.ADMINISTRATOR)
+    own = HouseholdFactory(organisation=tree.county_a, file_no="410181-055")
+    person = PersonFactory(household=elsewhere.household, relationship="child", name="迁移成员")
+    services.person_update(person, acting_user=province, reason="偃师时改名", data={"name": "偃师旧名"})
+    services.person_update(person, acting_user=province, reason="迁出偃师", data={"household": None})
+    services.person_update(
+        person, acting_user=province, reason="迁入巩义", data={"household": own, "relationship": "child"}
+    )
+    services.person_update(person, acting_user=province, reason="巩义时改名", data={"name": "巩义名"})
+    # Straight from one file into another's (as the importer once allowed): the other file is not named.
+    person.refresh_from_db()
+    model_update(person, acting_user=province, reason="迁回偃师", data={"household": elsewhere.household})
+    services.person_update(person, acting_user=province, reason="偃师时再改名", data={"name": "偃师新名"})
+
+    client.force_login(make_user(tree.county_a, Role.CASEWORKER))
+    page = client.get(f"/households/{own.pk}/history/").content.decode()
+    for shown in ("迁入巩义", "巩义时改名", "迁回偃师", "偃师旧名 → 巩义名", "410181-055 → 其他单位的档案"):
+        assert shown in page, shown
+    for hidden in ("偃师时改名", "迁出偃师", "偃师时再改名", "偃师新名", "410381-077"):
+        assert hidden not in page, hidden
+    # The province sees both files: the file a member came from is named there.
+    client.force_login(province)
+    page = client.get(f"/households/{own.pk}/history/").content.decode()
+    assert "410181-055 → 410381-077" in page and "偃师时再改名" not in page
+
+
+def test_every_filterset_of_the_api_and_the_lists_is_scoped():
+    """A FilterSet outside ScopedFilterSet would offer and accept every person nationwide."""
+    from django.urls import URLResolver, get_resolver
+
+    from casework import listing
+    from casework.filtersets import ScopedFilterSet
+
+    def views(resolver):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from views(pattern)
+            else:
+                yield getattr(pattern.callback, "cls", None)
+
+    classes = {getattr(view, "filterset_class", None) for view in views(get_resolver())} - {None}
+    classes |= {record_type.filterset_class() for record_type in listing.registered().values()}
+    assert len(classes) > 20
+    assert [c.__name__ for c in classes if not issubclass(c, ScopedFilterSet)] == []

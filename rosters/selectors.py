@@ -19,9 +19,10 @@ def organisations_for(user):
 def persons_on_record(user, id_numbers, *, chunk=2000):
     """``{id_number: {name, phone, household, relationship}}`` for the numbers on record in the user's subtree.
 
-    A person of another unit is not on record for this user (any unit: the command
-    line without a user): the roster treats the number as the bundle importer does,
-    as unknown, and nothing of that person (their file number) goes into the bundle.
+    A person of another unit is not on record for this user: the roster treats the
+    number as the bundle importer does, as unknown, and nothing of that person (their
+    file number) goes into the bundle. Without a user (the operator's command line)
+    every person is on record.
     """
     digests = {Person.digest(number): number for number in id_numbers}
     found = {}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from beneficiaries.models import Person
-from casework.filtersets import OrganisationSubtreeFilter
+from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
 
 
 def date_range(field, label):
@@ -22,7 +22,7 @@ def date_range(field, label):
     )
 
 
-class PersonRecordFilterSet(django_filters.FilterSet):
+class PersonRecordFilterSet(ScopedFilterSet):
     """Filters shared by records that name a person: by the person's id or resident ID number."""
 
     id_number = django_filters.CharFilter(method="filter_id_number", label=_("身份证号码"))
@@ -41,7 +41,7 @@ class AidGrantFilterSet(PersonRecordFilterSet):
         fields = ["org", "person", "id_number", "granted_after", "granted_before", "household_kind", "ref"]
 
 
-class FundReceiptFilterSet(django_filters.FilterSet):
+class FundReceiptFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")
     received_after, received_before = date_range("received_on", _("到账日期"))
 
@@ -50,7 +50,7 @@ class FundReceiptFilterSet(django_filters.FilterSet):
         fields = ["org", "programme", "source", "received_after", "received_before", "ref"]
 
 
-class ExpenditureFilterSet(django_filters.FilterSet):
+class ExpenditureFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")
     spent_after, spent_before = date_range("spent_on", _("支出日期"))
 
@@ -59,7 +59,7 @@ class ExpenditureFilterSet(django_filters.FilterSet):
         fields = ["org", "programme", "use", "spent_after", "spent_before", "ref"]
 
 
-class WorkStudyOfferFilterSet(django_filters.FilterSet):
+class WorkStudyOfferFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")
     offered_after, offered_before = date_range("offered_on", _("提供日期"))
     unit_name = django_filters.CharFilter(lookup_expr="icontains", label=_("联系单位"))
@@ -69,7 +69,7 @@ class WorkStudyOfferFilterSet(django_filters.FilterSet):
         fields = ["org", "unit_name", "offered_after", "offered_before", "ref"]
 
 
-class AssistanceMeasureFilterSet(django_filters.FilterSet):
+class AssistanceMeasureFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")
     provided_after, provided_before = date_range("provided_on", _("帮扶日期"))
     file_no = django_filters.CharFilter(field_name="household__file_no", label=_("档案编号"))

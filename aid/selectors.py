@@ -8,7 +8,7 @@ from casework.scoping import scoped
 def filtered(queryset, filterset_class, user, filters):
     """``queryset`` limited to ``user``'s subtree, then narrowed by ``filters`` through ``filterset_class``."""
     qs = scoped(queryset, user)
-    return filterset_class(filters, queryset=qs).qs if filters else qs
+    return filterset_class(filters, queryset=qs, user=user).qs if filters else qs
 
 
 def aid_grants_for(user, filters=None):

@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.choices import HouseholdStatus
 from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling, on_file_q
-from casework.filtersets import OrganisationSubtreeFilter
+from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
 
 
-class PersonFilterSet(django_filters.FilterSet):
+class PersonFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")
     id_number = django_filters.CharFilter(method="filter_id_number", label=_("身份证号码"))
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("姓名"))
@@ -20,7 +20,7 @@ class PersonFilterSet(django_filters.FilterSet):
         return qs.filter(id_number_digest=Person.digest(value)) if value else qs
 
 
-class HouseholdFilterSet(django_filters.FilterSet):
+class HouseholdFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")
     file_no = django_filters.CharFilter(lookup_expr="icontains", label=_("档案编号"))
     on_file_on = django_filters.DateFilter(method="filter_on_file", label=_("在档日期"))
@@ -50,7 +50,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return qs.filter(**by_status[value]) if value else qs
 
 
-class SchoolingFilterSet(django_filters.FilterSet):
+class SchoolingFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="person__organisation__path")
     entered_after = django_filters.DateFilter(field_name="entered_on", lookup_expr="gte", label=_("入学日期起"))
     entered_before = django_filters.DateFilter(field_name="entered_on", lookup_expr="lte", label=_("入学日期止"))
@@ -60,7 +60,7 @@ class SchoolingFilterSet(django_filters.FilterSet):
         fields = ["org", "person", "stage", "entered_after", "entered_before"]
 
 
-class GraduateFilterSet(django_filters.FilterSet):
+class GraduateFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")
 
     class Meta:
@@ -68,7 +68,7 @@ class GraduateFilterSet(django_filters.FilterSet):
         fields = ["org", "person", "graduation_year", "university_local", "origin_local"]
 
 
-class AnnualReviewFilterSet(django_filters.FilterSet):
+class AnnualReviewFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="household__organisation__path")
     reviewed_after = django_filters.DateFilter(field_name="reviewed_on", lookup_expr="gte", label=_("核实日期起"))
     reviewed_before = django_filters.DateFilter(field_name="reviewed_on", lookup_expr="lte", label=_("核实日期止"))

@@ -11,13 +11,13 @@ from casework.scoping import scoped
 def persons_for(user, filters=None):
     """The persons the user may see (their unit's subtree), narrowed by ``PersonFilterSet`` ``filters``."""
     qs = scoped(Person.objects.select_related("organisation", "household"), user)
-    return PersonFilterSet(filters, queryset=qs).qs if filters else qs
+    return PersonFilterSet(filters, queryset=qs, user=user).qs if filters else qs
 
 
 def households_for(user, filters=None):
     """The household files the user may see, narrowed by ``HouseholdFilterSet`` ``filters``."""
     qs = scoped(Household.objects.select_related("organisation"), user)
-    return HouseholdFilterSet(filters, queryset=qs).qs if filters else qs
+    return HouseholdFilterSet(filters, queryset=qs, user=user).qs if filters else qs
 
 
 # Encrypted columns change whenever the value is re-encrypted; shown as one masked line instead.
@@ -67,14 +67,55 @@ def _changes(model, rows):
                 else:
                     changes.append((field.verbose_name, _shown(before, field, old), _shown(row, field, new)))
         previous[row.id] = row
-        yield {"row": row, "label": getattr(row, "name", None) or getattr(row, "file_no", ""), "changes": changes}
+        label = getattr(row, "name", None) or getattr(row, "file_no", "")
+        yield {"row": row, "before": before, "label": label, "changes": changes}
 
 
-def household_changes(household):
-    """Every change to the file and to its members, newest first: who, when, why, which field from what to what."""
+def _while_member(entries, household, user):
+    """The members' entries of their time in ``household``: what they did in another file is not this file's.
+
+    A member's arrival and departure show as the one change of file; the other
+    file is named only when it lies in the user's subtree.
+    """
+    other_ids = set()
+    kept = []
+    for entry in entries:
+        before, row = entry["before"], entry["row"]
+        inside = row.household_id == household.pk
+        was_inside = before is not None and before.household_id == household.pk
+        if not (inside or was_inside):
+            continue
+        if before is not None and inside != was_inside:
+            other = before.household_id if inside else row.household_id
+            if other is not None:
+                other_ids.add(other)
+            entry = {**entry, "move": (before.household_id, row.household_id)}
+        kept.append(entry)
+    visible = dict(scoped(Household.objects.filter(pk__in=other_ids), user).values_list("pk", "file_no"))
+    label = Person._meta.get_field("household").verbose_name
+
+    def file_name(pk):
+        if pk is None:
+            return None
+        return household.file_no if pk == household.pk else visible.get(pk, _("其他单位的档案"))
+
+    for entry in kept:
+        if "move" in entry:
+            old, new = entry.pop("move")
+            entry["changes"] = [(label, file_name(old), file_name(new))]
+    return kept
+
+
+def household_changes(household, user):
+    """Every change to the file and to its members while they were members, newest first.
+
+    Who, when, why, which field from what to what; ``user`` decides whether the
+    file a member came from or went to is named.
+    """
     order = ("history_date", "history_id")
     file_rows = household.history.order_by(*order)
     member_ids = Person.history.filter(household_id=household.pk).values("id").distinct()
     member_rows = Person.history.filter(id__in=member_ids).order_by(*order)
-    entries = [*_changes(Household, file_rows), *_changes(Person, member_rows)]
+    members = _while_member(list(_changes(Person, member_rows)), household, user)
+    entries = [*_changes(Household, file_rows), *members]
     return sorted(entries, key=lambda e: (e["row"].history_date, e["row"].history_id), reverse=True)

@@ -204,7 +204,7 @@ def household_history(request, pk):
     return render(
         request,
         "beneficiaries/household_history.html",
-        {"household": household, "changes": household_changes(household)},
+        {"household": household, "changes": household_changes(household, request.user)},
     )
 
 

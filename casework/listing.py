@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import exports, private_search
-from casework.filtersets import OrganisationSubtreeFilter
+from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
 from casework.scoping import scoped
 from casework.webforms import DateInput, add_service_errors, reason_or
 
@@ -110,7 +110,7 @@ def _fallback_filterset(model, names):
             field_name=date_field, lookup_expr="lte", label=gettext_lazy("日期止")
         )
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": list(names)})
-    return type(f"{model.__name__}ListFilterSet", (django_filters.FilterSet,), attrs)
+    return type(f"{model.__name__}ListFilterSet", (ScopedFilterSet,), attrs)
 
 
 def register(*record_types):
@@ -164,9 +164,6 @@ def filtered(record_type, request, query=None):
     for form_field in filterset.form.fields.values():
         if isinstance(form_field, forms.DateField):
             form_field.widget = DateInput()
-        queryset = getattr(form_field, "queryset", None)
-        if queryset is not None and hasattr(queryset.model, "scope_path"):
-            form_field.queryset = scoped(queryset, request.user)
     queryset = filterset.qs if filterset.is_bound else base
     if filterset.is_bound and not filterset.is_valid():
         queryset = base.none()

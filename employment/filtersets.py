@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from aid.filtersets import PersonRecordFilterSet, date_range
-from casework.filtersets import OrganisationSubtreeFilter
+from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
 from employment.choices import Designation
 from employment.models import (
     AssistancePlan,
@@ -20,7 +20,7 @@ from employment.models import (
 )
 
 
-class InstitutionFilterSet(django_filters.FilterSet):
+class InstitutionFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("机构名称"))
     designation = django_filters.ChoiceFilter(choices=Designation.choices, method="filter_designation", label=_("称号"))
@@ -79,7 +79,7 @@ class ServiceFilterSet(PersonRecordFilterSet):
         fields = ["org", "person", "id_number", "type", "served_after", "served_before"]
 
 
-class JobFairFilterSet(django_filters.FilterSet):
+class JobFairFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")
     held_after, held_before = date_range("held_on", _("举办日期"))
 
@@ -88,7 +88,7 @@ class JobFairFilterSet(django_filters.FilterSet):
         fields = ["org", "held_after", "held_before"]
 
 
-class PositionOfferFilterSet(django_filters.FilterSet):
+class PositionOfferFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")
     offered_after, offered_before = date_range("offered_on", _("提供日期"))
 
@@ -97,7 +97,7 @@ class PositionOfferFilterSet(django_filters.FilterSet):
         fields = ["org", "employer_type", "offered_after", "offered_before"]
 
 
-class AssistancePlanFilterSet(django_filters.FilterSet):
+class AssistancePlanFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="graduate__organisation__path")
     made_after, made_before = date_range("made_on", _("制订日期"))
 
@@ -106,7 +106,7 @@ class AssistancePlanFilterSet(django_filters.FilterSet):
         fields = ["org", "graduate", "made_after", "made_before"]
 
 
-class PairingFilterSet(django_filters.FilterSet):
+class PairingFilterSet(ScopedFilterSet):
     org = OrganisationSubtreeFilter(path_lookup="graduate__organisation__path")
     since_after, since_before = date_range("since", _("结对日期"))
 

@@ -2,12 +2,12 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.filtersets import OrganisationSubtreeFilter
+from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
 from notices.choices import NoticeStatus, PeriodState
 from notices.models import Notice
 
 
-class NoticeFilterSet(django_filters.FilterSet):
+class NoticeFilterSet(ScopedFilterSet):
     """One filter for notices, used by the API, the list page and the selector."""
 
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")

@@ -34,7 +34,7 @@ def notices_for(user, filters=None):
         entry_count=Count("entries", filter=Q(entries__struck_off=False), distinct=True),
         objection_count=Count("objections", distinct=True),
     )
-    return NoticeFilterSet(filters, queryset=qs).qs if filters else qs
+    return NoticeFilterSet(filters, queryset=qs, user=user).qs if filters else qs
 
 
 def notices_running(user, day=None):

@@ -54,7 +54,7 @@ def _add_errors(form, error):
 
 @login_required
 def notice_list(request):
-    filterset = NoticeFilterSet(request.GET or None, queryset=selectors.notices_for(request.user))
+    filterset = NoticeFilterSet(request.GET or None, queryset=selectors.notices_for(request.user), request=request)
     notices = filterset.qs if filterset.is_bound else filterset.queryset
     return render(
         request,

@@ -16,17 +16,20 @@ def organisations_for(user):
     return scoped(Organisation.objects.all(), user)
 
 
-def persons_on_record(id_numbers, *, chunk=2000):
-    """``{id_number: {name, phone, household, relationship, org}}`` for the numbers already on record.
+def persons_on_record(user, id_numbers, *, chunk=2000):
+    """``{id_number: {name, phone, household, relationship, org}}`` for the numbers on record in the user's subtree.
 
-    Persons are one record nationwide, so this looks beyond the user's subtree:
-    it only decides whether a roster row must carry the person, and shows nothing.
+    A person of another unit is not on record for this user: the roster treats the
+    number as the bundle importer does, as unknown, and nothing of that person (their
+    file number) goes into the bundle. Without a user (the operator's command line)
+    every person is on record.
     """
     digests = {Person.digest(number): number for number in id_numbers}
     found = {}
     keys = list(digests)
+    persons = Person.objects.all() if user is None else scoped(Person.objects.all(), user)
     for start in range(0, len(keys), chunk):
-        rows = Person.objects.filter(id_number_digest__in=keys[start : start + chunk]).select_related(
+        rows = persons.filter(id_number_digest__in=keys[start : start + chunk]).select_related(
             "household", "organisation"
         )
         for person in rows:

@@ -125,7 +125,7 @@ def analyse(roster_import, *, progress=None):
     layouts, skipped = _layouts(sheets, kind, roster_import.mapping)
     ctx = conversion.Context(
         org_code=roster_import.organisation.code,
-        persons=selectors.persons_on_record(conversion.identities(layouts)),
+        persons=selectors.persons_on_record(roster_import.user, conversion.identities(layouts)),
     )
     conv = conversion.convert(layouts, ctx, progress=progress, every=PROGRESS_EVERY)
     _check_units(conv, roster_import.user)

@@ -1,11 +1,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from casework.filtersets import OrganisationSubtreeFilter
+from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
 from stats.models import ReturnFiling
 
 
-class ReturnFilingFilterSet(django_filters.FilterSet):
+class ReturnFilingFilterSet(ScopedFilterSet):
     """Filings by attachment, year, cut-off and unit (``org``: that unit and below)."""
 
     org = OrganisationSubtreeFilter(path_lookup="organisation__path")

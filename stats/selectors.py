@@ -88,7 +88,7 @@ def return_for(user, *, attachment, year, org_code, cutoff=None, as_of=None):
 def filings_for(user, filters=None):
     """Filings of the user's subtree, newest first, filtered with :class:`ReturnFilingFilterSet`."""
     queryset = scoped(ReturnFiling.objects.select_related("organisation", "filed_by"), user)
-    filterset = ReturnFilingFilterSet(filters or {}, queryset=queryset)
+    filterset = ReturnFilingFilterSet(filters or {}, queryset=queryset, user=user)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     return filterset.qs

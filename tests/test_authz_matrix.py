@@ -11,6 +11,7 @@ its route. The rules are then driven as requests:
   record answers 200 to the roles the rule allows and 403/404 to the others.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -400,3 +401,272 @@ def test_admin_changelists_and_pages_are_scoped(client, tree, make_user, own_and
     # Django's admin answers an object outside the queryset with a redirect to the index.
     response = client.get(f"{person}{sibling['beneficiaries.Person'].pk}/change/")
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+# --- writes, rosters, imports, returns; what the bodies of lists and exports hold -----------------
+#
+# The user's unit is county A or the city above it; the sibling records are county B's. A record of
+# the sibling is never reached by a write, and answers exactly like an id that does not exist.
+
+UNITS = ("county_a", "city_a")
+UNKNOWN_PK = 10**9
+API_RECORDS = {
+    route.split("/")[2]: rule.model
+    for route, rule in RULES.items()
+    if re.fullmatch(r"api/v1/[\w-]+/<pk>/", route) and rule.kind == "record"
+}
+
+# Who writes what through the API, where it is not every role (the rest: every role, or read only).
+API_WRITERS = {"notices": REVIEWERS}
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _state(instance):
+    """What a write would change: the row's existence and the number of its history rows."""
+    model = type(instance)
+    history = model.history.filter(id=instance.pk).count() if hasattr(model, "history") else None
+    return model._default_manager.filter(pk=instance.pk).exists(), history
+
+
+def _answer(response):
+    body = response.content.decode() if response.get("Content-Type", "").startswith("application/json") else ""
+    return response.status_code, body
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+def test_put_patch_delete_never_reach_a_sibling_record(tree, make_user, own_and_sibling, role, unit):
+    own, sibling = own_and_sibling
+    api = _api(make_user(getattr(tree, unit), role))
+    wrong = []
+    for resource, model in API_RECORDS.items():
+        target = sibling[model]
+        before = _state(target)
+        for method in ("put", "patch", "delete"):
+            call = getattr(api, method)
+            outside = call(f"/api/v1/{resource}/{target.pk}/", {}, format="json")
+            unknown = call(f"/api/v1/{resource}/{UNKNOWN_PK}/", {}, format="json")
+            if outside.status_code not in (403, 404, 405) or _answer(outside) != _answer(unknown):
+                wrong.append(
+                    f"{method.upper()} {resource} sibling -> {_answer(outside)}, unknown -> {_answer(unknown)}"
+                )
+        if _state(target) != before:
+            wrong.append(f"{resource}: the sibling's record was changed")
+        # The own record is reached by the roles that write it (an empty PATCH changes nothing).
+        status = api.patch(f"/api/v1/{resource}/{own[model].pk}/", {}, format="json").status_code
+        allowed = role in API_WRITERS.get(resource, ALL_ROLES)
+        if (status in (403, 404)) if allowed else (status not in (403, 405)):
+            wrong.append(f"PATCH {resource} own -> {status}")
+    assert wrong == [], f"{role}@{unit}: " + "; ".join(wrong)
+
+
+@pytest.fixture
+def rosters_of(tree):
+    from rosters import services
+    from rosters.templates import KINDS, template_bytes
+
+    def upload(org):
+        return services.roster_upload(
+            acting_user=None, organisation=org, kind="funds", file_name="f.xlsx", content=template_bytes(KINDS["funds"])
+        )
+
+    return upload(tree.county_a), upload(tree.county_b)
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+def test_roster_routes_reach_only_the_own_subtree(client, tree, make_user, rosters_of, role, unit):
+    own, sibling = rosters_of
+    client.force_login(make_user(getattr(tree, unit), role))
+    assert client.get(f"/rosters/{own.pk}/").status_code == 200
+    assert str(own.pk) in client.get("/rosters/").content.decode()
+    for suffix, method in (
+        ("", "get"),
+        ("mapping/", "get"),
+        ("mapping/", "post"),
+        ("confirm/", "post"),
+        ("report.xlsx", "get"),
+    ):
+        outside = getattr(client, method)(f"/rosters/{sibling.pk}/{suffix}")
+        unknown = getattr(client, method)(f"/rosters/{UNKNOWN_PK}/{suffix}")
+        assert outside.status_code == unknown.status_code == 404, (suffix, method, outside.status_code)
+    sibling.refresh_from_db()
+    assert sibling.status == "check_queued" and sibling.history.count() == 1
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+def test_bundle_import_writes_only_inside_the_own_subtree(tree, make_user, role, unit):
+    from aid.models import FundReceipt
+
+    api = _api(make_user(getattr(tree, unit), role))
+
+    def bundle(org):
+        receipt = {"ref": f"FR-{org}", "org": org, "programme": "student_aid", "source": "union"}
+        return {
+            "format": "casework-bundle/1",
+            "fund_receipts": [{**receipt, "received_on": "2014-05-01", "amount": "10"}],
+        }
+
+    refused = api.post("/api/v1/bundles/import/", bundle(tree.county_b.code), format="json")
+    assert refused.status_code == 400
+    assert [e["path"] for e in refused.json()["errors"]] == ["fund_receipts[0].org"]
+    assert not FundReceipt.objects.exists()
+    accepted = api.post("/api/v1/bundles/import/", bundle(tree.county_a.code), format="json")
+    assert accepted.status_code == 200 and FundReceipt.objects.get().organisation == tree.county_a
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+def test_returns_and_drilldowns_only_for_the_own_subtree(client, tree, make_user, own_and_sibling, role, unit):
+    own, sibling = own_and_sibling
+    user = make_user(getattr(tree, unit), role)
+    api = _api(user)
+    client.force_login(user)
+    query = {"attachment": 1, "year": 2014}
+    for org, expected in ((tree.county_a.code, 200), (tree.county_b.code, 403)):
+        assert api.get("/api/v1/returns/", {**query, "org": org}).status_code == expected
+        assert api.get("/api/v1/returns/drilldown/", {**query, "org": org, "cell": "a1.4"}).status_code == expected
+        assert api.get("/api/v1/indicators/", {"year": 2014, "org": org}).status_code == expected
+    drill = api.get("/api/v1/returns/drilldown/", {**query, "org": getattr(tree, unit).code, "cell": "a1.4"}).json()
+    persons = {p["id"] for part in drill["parts"] for p in part["persons"]}
+    assert own["employment.Training"].person_id in persons
+    assert not persons & set(_sibling_persons(sibling))
+    # The pages: the sibling's return is not computed, its cell not found, its workbook not given.
+    page = client.get("/stats/returns/", {**query, "org": tree.county_b.code}).content.decode()
+    assert "a1.4" not in page
+    assert client.get("/stats/returns/cell/", {**query, "org": tree.county_b.code, "key": "a1.4"}).status_code == 404
+    workbook = client.get("/stats/returns/xlsx/", {**query, "org": tree.county_b.code})
+    assert workbook.get("Content-Type", "").startswith("text/html") or workbook.status_code in (302, 403, 404)
+
+
+def _sibling_persons(sibling):
+    from beneficiaries.models import Person
+
+    return Person.objects.filter(organisation__path__startswith=sibling["casework.Organisation"].path).values_list(
+        "pk", flat=True
+    )
+
+
+def _markers(records):
+    """Words that would only appear in a body that shows one of ``records`` (names, file numbers, refs)."""
+    from beneficiaries.models import Household, Person
+
+    org = records["casework.Organisation"]
+    words = set(Person.objects.filter(organisation__path__startswith=org.path).values_list("name", flat=True))
+    words |= set(Household.objects.filter(organisation__path__startswith=org.path).values_list("file_no", flat=True))
+    words |= {getattr(r, "ref", "") or getattr(r, "code", "") for r in records.values()} - {"", org.code}
+    return words
+
+
+def _cells(response):
+    """Every cell of a CSV or XLSX export, as text."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    if response.content[:2] == b"PK":
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return {str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v is not None}
+    text = response.content.decode("utf-8-sig")
+    return {cell for row in csv.reader(io.StringIO(text)) for cell in row}
+
+
+def _words_in(text):
+    """The words of a page or a JSON body (split on everything but letters, digits and hyphens)."""
+    return set(re.split(r"[^\w\-]+", text)) | set(re.findall(r"[\u4e00-\u9fff\w]+", text))
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_lists_and_exports_hold_no_row_of_another_unit(client, tree, make_user, own_and_sibling, unit):
+    from casework import listing
+    from casework.bundle import export_bundle
+
+    own, sibling = own_and_sibling
+    hidden, shown = _markers(sibling), _markers(own)
+    user = make_user(getattr(tree, unit), Role.ADMINISTRATOR)
+    client.force_login(user)
+    api = _api(user)
+    leaks, seen = [], set()
+    for resource in API_RECORDS:
+        words = _words_in(api.get(f"/api/v1/{resource}/", {"page_size": 500}).content.decode())
+        leaks += [f"/api/v1/{resource}/: {w}" for w in words & hidden]
+        seen |= words & shown
+    for slug in listing.registered():
+        words = _words_in(client.get(f"/{slug}/").content.decode())
+        leaks += [f"/{slug}/: {w}" for w in words & hidden]
+        seen |= words & shown
+        for fmt in ("csv", "xlsx"):
+            cells = _cells(client.get(f"/{slug}/export.{fmt}"))
+            leaks += [f"/{slug}/export.{fmt}: {w}" for w in cells & hidden]
+            seen |= cells & shown
+    bundle = json.dumps(export_bundle(getattr(tree, unit)), ensure_ascii=False)
+    leaks += [f"export_bundle: {w}" for w in _words_in(bundle) & hidden]
+    assert leaks == []
+    assert seen == shown  # every own record shows somewhere (the check above looks where rows are)
+
+
+@pytest.mark.parametrize("resource", ["aid-grants", "trainings", "schooling", "annual-reviews", "assistance-plans"])
+def test_the_browsable_api_offers_only_the_own_subtree(tree, make_user, own_and_sibling, resource):
+    """The filter form and the HTML form of the browsable API list no person, file or graduate of another unit."""
+    from beneficiaries.models import Household, Person
+
+    own, sibling = own_and_sibling
+    client = _api(make_user(tree.county_a, Role.ADMINISTRATOR))
+    page = client.get(f"/api/v1/{resource}/", {"format": "api"}).content.decode()
+    org_b = sibling["casework.Organisation"]
+    for person in Person.objects.filter(organisation=org_b):
+        assert person.name not in page
+    for household in Household.objects.filter(organisation=org_b):
+        assert household.file_no not in page
+    offered = Person.objects.filter(organisation=tree.county_a).values_list("name", flat=True)
+    assert any(name in page for name in offered) or resource == "annual-reviews"
+    assert str(own["beneficiaries.Household"]) in page or resource != "annual-reviews"
+
+
+@pytest.mark.parametrize(
+    ("resource", "param", "model"),
+    [
+        ("aid-grants", "person", "beneficiaries.Person"),
+        ("trainings", "person", "beneficiaries.Person"),
+        ("schooling", "person", "beneficiaries.Person"),
+        ("graduates", "person", "beneficiaries.Person"),
+        ("annual-reviews", "household", "beneficiaries.Household"),
+        ("assistance-plans", "graduate", "beneficiaries.Graduate"),
+        ("pairings", "graduate", "beneficiaries.Graduate"),
+        ("persons", "org", "casework.Organisation"),
+        ("trainings", "org", "casework.Organisation"),
+    ],
+)
+def test_a_filter_naming_another_units_record_answers_as_an_unknown_one(
+    client, tree, make_user, own_and_sibling, resource, param, model
+):
+    own, sibling = own_and_sibling
+    user = make_user(tree.county_a, Role.CASEWORKER)
+    api = _api(user)
+    client.force_login(user)
+
+    def value(record):
+        return record.code if model == "casework.Organisation" else record.pk
+
+    unknown = "999999" if model == "casework.Organisation" else UNKNOWN_PK
+    outside = api.get(f"/api/v1/{resource}/", {param: value(sibling[model])})
+    nothing = api.get(f"/api/v1/{resource}/", {param: unknown})
+    shown = str(value(sibling[model]))
+    assert (outside.status_code, outside.content.decode()) == (
+        nothing.status_code,
+        nothing.content.decode().replace(str(unknown), shown),
+    )
+    assert outside.status_code == 400 or outside.json()["results"] == []
+    # The units above the user's are outside too: the province's code selects nothing.
+    above = api.get(f"/api/v1/{resource}/", {"org": tree.province.code})
+    assert above.status_code == 200 and above.json()["results"] == []
+    assert api.get(f"/api/v1/{resource}/", {param: value(own[model])}).status_code == 200

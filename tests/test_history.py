@@ -194,7 +194,7 @@ def test_an_id_number_change_alone_is_saved_and_recorded(tree, household, admin_
 def test_household_changes_include_members_who_left(tree, household, admin_user):
     person = household.members.get()
     services.person_update(person, acting_user=admin_user, reason="迁出", data={"household": None})
-    reasons = [e["row"].history_change_reason for e in household_changes(household)]
+    reasons = [e["row"].history_change_reason for e in household_changes(household, admin_user)]
     assert reasons[0] == "迁出"
 
 

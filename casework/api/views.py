@@ -3,10 +3,11 @@ from rest_framework import generics
 
 from casework.api.base import ReadOnlyScopedViewSet
 from casework.api.serializers import OrganisationSerializer, UserSerializer
+from casework.filtersets import ScopedFilterSet
 from casework.models import Organisation
 
 
-class OrganisationFilterSet(django_filters.FilterSet):
+class OrganisationFilterSet(ScopedFilterSet):
     parent = django_filters.CharFilter(field_name="parent__code")
 
     class Meta:

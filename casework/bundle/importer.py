@@ -85,6 +85,7 @@ class Context:
         self.history_user = acting_user or system_user()
         self.objects = defaultdict(dict)  # list → key → instance (written by this bundle or read from the db)
         self.refused = defaultdict(set)  # list → keys refused (records that refer to them are skipped)
+        self.hidden = defaultdict(set)  # list → keys of records outside the user's subtree (unknown to it)
         self.result = ImportResult()
         self._scope_ids = None
 
@@ -129,9 +130,18 @@ class Context:
                 keys.add(spec.normal_key(raw))
             except Refusal:
                 continue
-        missing = keys - self.objects[target].keys() - self.refused[target]
-        if missing:
-            self.objects[target].update(spec.existing(sorted(missing)))
+        missing = keys - self.objects[target].keys() - self.refused[target] - self.hidden[target]
+        if not missing:
+            return
+        found = spec.existing(sorted(missing))
+        if spec.scoped_refs and self.restricted:
+            # A record outside the user's subtree is not there for this import: a reference to it is
+            # refused with the words of an unknown one, so an import tells nothing about other units.
+            for key, instance in list(found.items()):
+                if not self.in_scope_id(spec.organisation_id_of(instance)):
+                    del found[key]
+                    self.hidden[target].add(key)
+        self.objects[target].update(found)
 
     def resolve(self, target, raw):
         """The instance ``raw`` names in ``target``, ``REFUSED`` when it was refused itself, or ``None``."""

@@ -23,6 +23,9 @@ class OrganisationSpec(ListSpec):
     key = "code"
     lookup = "code"
     scope_field = "parent"
+    # Units are referred to above the user's unit too (a bundle names its ancestors to place itself);
+    # a record's own unit is checked against the subtree where the record is written.
+    scoped_refs = False
     fields = {
         "name": Text(),
         "parent": Ref("organisations", required=False),

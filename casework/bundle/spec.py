@@ -58,6 +58,7 @@ class ListSpec:
     fields = {}  # bundle field → Field
     scope_field = "org"  # the bundle field a refusal for "outside your scope" names
     date_field = None  # the record's own date, for ``export_bundle --since``
+    scoped_refs = True  # a reference to a record outside the acting user's subtree is an unknown one
 
     # -- import ---------------------------------------------------------------------------------
 

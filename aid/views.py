@@ -2,10 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from aid import services
 from aid.forms import AidGrantForm, ExpenditureForm, FundReceiptForm, WorkStudyOfferForm
 from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
 from casework import listing
-from casework.listing import Column, RecordType, generic_create, generic_update
+from casework.listing import Column, RecordType, through_services
 
 UNIT = Column(_("填报单位"), "organisation.name", "organisation__path")
 PERSON = Column(_("姓名"), "person.name", "person__name")
@@ -21,8 +22,7 @@ listing.register(
         default_sort="-granted_on",
         columns=[PERSON, PERSON_ID, Column(_("发放日期"), "granted_on", "granted_on"), AMOUNT, UNIT],
         form_class=AidGrantForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.aid_grant_create, services.aid_grant_update),
     ),
     RecordType(
         slug="fund-receipts",
@@ -40,8 +40,7 @@ listing.register(
             UNIT,
         ],
         form_class=FundReceiptForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.fund_receipt_create, services.fund_receipt_update),
     ),
     RecordType(
         slug="expenditures",
@@ -59,8 +58,7 @@ listing.register(
             UNIT,
         ],
         form_class=ExpenditureForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.expenditure_create, services.expenditure_update),
     ),
     RecordType(
         slug="work-study",
@@ -75,7 +73,6 @@ listing.register(
             UNIT,
         ],
         form_class=WorkStudyOfferForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.work_study_offer_create, services.work_study_offer_update),
     ),
 )

@@ -94,6 +94,8 @@ class HouseholdAdmin(ScopedAdmin):
     search_fields = ["file_no"]
     date_hierarchy = "applied_on"
     inlines = [MemberInline]
+    # Who reviewed, filed or closed a file is set by the workflow services, never typed in.
+    readonly_fields = ["reviewed_by", "filed_by", "closed_by"]
 
     def save_model(self, request, obj, form, change):
         if not change:

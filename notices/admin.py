@@ -56,6 +56,8 @@ class ObjectionAdmin(ScopedAdmin):
     list_display = ["notice", "person", "raised_on", "upheld", "decided_on"]
     list_filter = ["upheld"]
     raw_id_fields = ["notice", "person"]
+    # Decided on the notice's page (objection_decide), which also sets who decided and strikes the person off.
+    readonly_fields = ["upheld", "decided_on", "decided_by"]
 
     def has_change_permission(self, request, obj=None):
         # An objection is decided once, on the notice's page (which also takes the person off the list).

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 
 from aid.guards import grant_by_file
 from aid.models import AidGrant
-from beneficiaries.guards import one_household
+from beneficiaries.guards import graduate_is_household_member, one_household
 from beneficiaries.models import Household, Person, Schooling
 from casework import guards
 from casework.choices import Role
@@ -288,11 +288,56 @@ class ServiceDatedInTheFuture:
         return roster_refusals(ctx, "services", rows)
 
 
+class GraduateOutsideAnyHousehold:
+    """A graduate who is not a member of any household file (``beneficiaries.guards``)."""
+
+    rule = staticmethod(graduate_is_household_member)
+    expect = {
+        "web": "person",
+        "admin": "person",
+        "api": "person",
+        "bundle": "graduates[0].id_number",
+        "roster": "身份证号码",
+    }
+    cannot = {}
+
+    def setup(self, tree):
+        person = PersonFactory(name="孙小燕", organisation=tree.city_a)
+        return SimpleNamespace(person=person, message="毕业生须是某一困难职工档案的家庭成员。")
+
+    def fields(self, w):
+        return {"graduation_year": 2014, "university": "河南大学", "registered_on": "2014-07-01"}
+
+    def web(self, ctx, w):
+        data = {"person_id_number": w.person.id_number, "organisation": ctx.tree.city_a.pk, **self.fields(w)}
+        return form_refusals(ctx.client.post(reverse("graduates-create"), data))
+
+    def admin(self, ctx, w):
+        data = {"person": w.person.pk, "organisation": ctx.tree.city_a.pk, **self.fields(w)}
+        return admin_post(ctx, "/admin/beneficiaries/graduate/add/", data)
+
+    def api(self, ctx, w):
+        data = {"person": w.person.pk, "organisation": "410100", **self.fields(w)}
+        return api_refusals(ctx.api.post("/api/v1/graduates/", data, format="json"))
+
+    def bundle(self, ctx, w):
+        record = {"id_number": w.person.id_number, "org": "410100", **self.fields(w)}
+        return bundle_refusals(ctx, {"graduates": [record]})
+
+    def roster(self, ctx, w):
+        rows = [
+            ["姓名", "身份证号码", "毕业年份", "毕业院校", "登记日期"],
+            [w.person.name, w.person.id_number, 2014, "河南大学", D(2014, 7, 1)],
+        ]
+        return roster_refusals(ctx, "graduates", rows)
+
+
 CASES = [
     PersonJoinsASecondHousehold(),
     GrantToAPersonNotOnFile(),
     ObjectionBeforeTheNoticeStarts(),
     ServiceDatedInTheFuture(),
+    GraduateOutsideAnyHousehold(),
 ]
 SENDS = [pytest.param(case, route, id=f"{type(case).__name__}-{route}") for case in CASES for route in case.expect]
 

@@ -489,3 +489,25 @@ def test_the_author_of_a_plan_is_the_acting_user_on_every_route(ctx, tree):
     ctx.admin.post("/admin/employment/assistanceplan/add/", {**plan, "_change_reason": "parity"})
     authors = list(AssistancePlan.objects.order_by("pk").values_list("made_by__username", flat=True))
     assert authors == ["caseworker", "caseworker", "unit_admin"]
+
+
+def test_who_reviewed_or_decided_is_never_taken_from_the_admin_form(ctx, tree):
+    from beneficiaries.models import AnnualReview
+
+    household = HouseholdFactory(organisation=tree.city_a)
+    other = type(ctx.user).objects.create(username="someone_else", organisation=tree.city_a)
+    review = {"household": household.pk, "reviewed_on": "2014-12-01", "outcome": "confirmed", "note": "核实无变化"}
+    response = ctx.admin.post("/admin/beneficiaries/annualreview/add/", {**review, "reviewed_by": other.pk})
+    assert response.status_code == 302
+    assert AnnualReview.objects.get().reviewed_by.username == "unit_admin"
+
+    person = PersonFactory(organisation=tree.city_a)
+    notice = NoticeFactory(organisation=tree.city_a, starts_on=D(2014, 6, 1), ends_on=D(2014, 6, 7))
+    NoticeEntryFactory(notice=notice, person=person)
+    objection = {"notice": notice.pk, "person": person.pk, "raised_on": "2014-06-03", "content": "有收入"}
+    decided = {"upheld": "2", "decided_on": "2014-06-04", "decided_by": other.pk}
+    response = ctx.admin.post("/admin/notices/objection/add/", {**objection, **decided})
+    assert response.status_code == 302
+    saved = Objection.objects.get()
+    assert (saved.upheld, saved.decided_on, saved.decided_by) == (None, None, None)
+    assert saved.history.get().history_user.username == "unit_admin"

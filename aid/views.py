@@ -2,10 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from aid import services
 from aid.forms import AidGrantForm, AssistanceMeasureForm, ExpenditureForm, FundReceiptForm, WorkStudyOfferForm
 from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from casework import listing
-from casework.listing import Column, RecordType, generic_create, generic_update
+from casework.listing import Column, RecordType, through_services
 
 UNIT = Column(_("填报单位"), "organisation.name", "organisation__path")
 PERSON = Column(_("姓名"), "person.name", "person__name")
@@ -29,8 +30,7 @@ listing.register(
             UNIT,
         ],
         form_class=AidGrantForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.aid_grant_create, services.aid_grant_update),
     ),
     RecordType(
         slug="fund-receipts",
@@ -49,8 +49,7 @@ listing.register(
             UNIT,
         ],
         form_class=FundReceiptForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.fund_receipt_create, services.fund_receipt_update),
     ),
     RecordType(
         slug="expenditures",
@@ -68,8 +67,7 @@ listing.register(
             UNIT,
         ],
         form_class=ExpenditureForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.expenditure_create, services.expenditure_update),
     ),
     RecordType(
         slug="work-study",
@@ -84,8 +82,7 @@ listing.register(
             UNIT,
         ],
         form_class=WorkStudyOfferForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.work_study_offer_create, services.work_study_offer_update),
     ),
     RecordType(
         slug="measures",
@@ -104,7 +101,6 @@ listing.register(
             UNIT,
         ],
         form_class=AssistanceMeasureForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.assistance_measure_create, services.assistance_measure_update),
     ),
 )

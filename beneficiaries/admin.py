@@ -94,6 +94,8 @@ class HouseholdAdmin(ScopedAdmin):
     search_fields = ["file_no"]
     date_hierarchy = "applied_on"
     inlines = [MemberInline]
+    # Who reviewed, filed or closed a file is set by the workflow services, never typed in.
+    readonly_fields = ["reviewed_by", "filed_by", "closed_by"]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -107,6 +109,21 @@ class HouseholdAdmin(ScopedAdmin):
 class AnnualReviewAdmin(ScopedAdmin):
     list_display = ["household", "reviewed_on", "outcome", "reviewed_by"]
     list_filter = ["outcome"]
+    readonly_fields = ["reviewed_by"]  # the reviewer is whoever records the review (the service sets it)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # Through the service, like the worklist and the API: its rules, its reviewer, its closing.
+        review = services.annual_review_record(
+            obj.household,
+            outcome=obj.outcome,
+            day=obj.reviewed_on,
+            note=obj.note,
+            acting_user=request.user,
+            reason=self.admin_reason(request, "add"),
+        )
+        obj.__dict__.update(review.__dict__)
 
 
 @admin.register(Schooling)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries import id_numbers
 from beneficiaries.models import Graduate, Household, Person, Schooling
+from beneficiaries.services import household_members_follow
 from casework.bundle.fields import Boolean, Date, Integer, Ref, Refusal, Text, Words
 from casework.bundle.spec import ListSpec, chunks, register
 
@@ -37,6 +38,12 @@ class HouseholdSpec(ListSpec):
         "filed_on": Date(required=False),
         "closed_on": Date(required=False),
     }
+
+    def after_write(self, ctx, rows):
+        """A file moved to another unit takes its members along, as ``household_update`` does (same code)."""
+        household_members_follow(
+            [household for household, _extra, _path in rows], acting_user=ctx.history_user, reason=ctx.reason
+        )
 
 
 @register

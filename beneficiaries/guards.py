@@ -7,8 +7,10 @@ not) costs no query, and the others are loaded in one query per batch.
 
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models import Graduate
+from beneficiaries.models import Graduate, Person
 from casework.guards import guard
+
+CHUNK = 5000
 
 
 def related_objects(records, name):
@@ -59,3 +61,36 @@ def graduate_is_household_member(graduates):
             continue
         if not has_related(person, "household"):
             yield index, "person", _("毕业生须是某一困难职工档案的家庭成员。")
+
+
+@guard(Person)
+def one_household(persons):
+    """A person belongs to at most one household file: leaving one comes before joining another.
+
+    Judged against the membership on record (one query per few thousand saved
+    persons), so a form, the API and an import that moves a member refuse alike.
+    """
+    field = Person._meta.get_field("household")
+    moving = {}
+    for index, person in enumerate(persons):
+        target = field.get_cached_value(person, None)
+        target_pk = person.household_id or (target.pk if target is not None else None)
+        if person.pk is not None and target_pk is not None:
+            moving[index] = target_pk
+    if not moving:
+        return
+    pks = [persons[index].pk for index in moving]
+    stored = {}
+    for start in range(0, len(pks), CHUNK):
+        rows = Person.objects.filter(pk__in=pks[start : start + CHUNK], household__isnull=False).values_list(
+            "pk", "household_id", "household__organisation__name"
+        )
+        stored.update({pk: (household_id, unit) for pk, household_id, unit in rows})
+    for index, target_pk in moving.items():
+        before = stored.get(persons[index].pk)
+        if before is not None and before[0] != target_pk:
+            yield (
+                index,
+                "household",
+                _("该人员已是%(unit)s另一困难职工档案的成员，须先退出原档案，才能加入本档案。") % {"unit": before[1]},
+            )

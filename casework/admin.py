@@ -111,8 +111,24 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def admin_reason(request, verb):
         return (request.POST.get("_change_reason") or "").strip() or f"admin {verb}"
 
+    # The app's ``(create, update)`` services, for a model whose service does more than validate and
+    # save (sets the author, say): the admin then writes through them like the pages and the API.
+    services = None
+
     def save_model(self, request, obj, form, change):
-        model_save(obj, acting_user=request.user, reason=self.admin_reason(request, "change" if change else "add"))
+        reason = self.admin_reason(request, "change" if change else "add")
+        if self.services is None:
+            model_save(obj, acting_user=request.user, reason=reason)
+            return
+        create, update = self.services
+        names = {f.name for f in self.model._meta.fields}
+        data = {name: value for name, value in form.cleaned_data.items() if name in names}
+        if change:
+            update(obj, acting_user=request.user, reason=reason, data=data)
+        else:
+            saved = create(acting_user=request.user, reason=reason, data=data)
+            # The admin goes on with ``obj`` (its log entry, the redirect): make it the saved record.
+            obj.__dict__.update(saved.__dict__)
 
     def delete_model(self, request, obj):
         model_delete(obj, acting_user=request.user, reason=self.admin_reason(request, "delete"))

@@ -351,6 +351,20 @@ def model_form_data(form):
     return {name: form.cleaned_data[name] for name in names}
 
 
+def through_services(create, update):
+    """``create`` and ``update`` of a :class:`RecordType` that call the app's own services (as its API does).
+
+    The services take ``acting_user=``, ``reason=`` and ``data=`` (the form's model
+    fields); whatever a service sets itself (the author of a plan) the form leaves to it.
+    """
+    return {
+        "create": lambda form, user, reason: create(acting_user=user, reason=reason, data=model_form_data(form)),
+        "update": lambda instance, form, user, reason: update(
+            instance, acting_user=user, reason=reason, data=model_form_data(form)
+        ),
+    }
+
+
 def generic_create(form, user, reason):
     from casework.services import record_create
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from casework.admin import ScopedAdmin
+from employment import services
 from employment.models import (
     AssistancePlan,
     Certificate,
@@ -80,6 +81,8 @@ class PositionOfferAdmin(ScopedAdmin):
 class AssistancePlanAdmin(ScopedAdmin):
     list_display = ["graduate", "made_on", "made_by", "next_review_on"]
     raw_id_fields = ["graduate"]
+    readonly_fields = ["made_by"]  # set by the service: whoever records the plan
+    services = (services.assistance_plan_create, services.assistance_plan_update)
 
 
 @admin.register(Pairing)

@@ -4,9 +4,8 @@ job fairs, position offers, institutions)."""
 from django.utils.translation import gettext_lazy as _
 
 from casework import listing
-from casework.listing import Column, RecordType, generic_create, generic_update, model_form_data
-from casework.services import record_create
-from employment import forms
+from casework.listing import Column, RecordType, through_services
+from employment import forms, services
 from employment.models import (
     AssistancePlan,
     Certificate,
@@ -24,15 +23,7 @@ UNIT = Column(_("填报单位"), "organisation.name", "organisation__path")
 PERSON = Column(_("姓名"), "person.name", "person__name")
 PERSON_ID = Column(_("身份证号码"), "person.id_number_masked")
 CATEGORY = Column(_("人员类别"), "get_category_display", "category")
-PERSON_RECORD = {"select_related": ("person", "organisation"), "create": generic_create, "update": generic_update}
-
-
-def _create_plan(form, user, reason):
-    # The plan records who made it: the user filling in the form.
-    return record_create(
-        AssistancePlan, acting_user=user, reason=reason, data={**model_form_data(form), "made_by": user}
-    )
-
+PERSON_RECORD = {"select_related": ("person", "organisation")}
 
 GRADUATE = Column(_("毕业生"), "graduate.person.name", "graduate__person__name")
 
@@ -54,7 +45,8 @@ listing.register(
             UNIT,
         ],
         form_class=forms.TrainingForm,
-        **{**PERSON_RECORD, "select_related": ("person", "organisation", "institution")},
+        **through_services(services.training_create, services.training_update),
+        select_related=("person", "organisation", "institution"),
     ),
     RecordType(
         slug="certificates",
@@ -72,8 +64,7 @@ listing.register(
             Column(_("通过职业技能鉴定"), "via_assessment"),
         ],
         form_class=forms.CertificateForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.certificate_create, services.certificate_update),
     ),
     RecordType(
         slug="placements",
@@ -92,6 +83,7 @@ listing.register(
             UNIT,
         ],
         form_class=forms.PlacementForm,
+        **through_services(services.placement_create, services.placement_update),
         **PERSON_RECORD,
     ),
     RecordType(
@@ -111,6 +103,7 @@ listing.register(
             UNIT,
         ],
         form_class=forms.LoanForm,
+        **through_services(services.loan_create, services.loan_update),
         **PERSON_RECORD,
     ),
     RecordType(
@@ -128,6 +121,7 @@ listing.register(
             UNIT,
         ],
         form_class=forms.ServiceForm,
+        **through_services(services.service_create, services.service_update),
         **PERSON_RECORD,
     ),
     RecordType(
@@ -144,8 +138,7 @@ listing.register(
             UNIT,
         ],
         form_class=forms.JobFairForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.job_fair_create, services.job_fair_update),
     ),
     RecordType(
         slug="position-offers",
@@ -162,8 +155,7 @@ listing.register(
             UNIT,
         ],
         form_class=forms.PositionOfferForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.position_offer_create, services.position_offer_update),
     ),
     RecordType(
         slug="institutions",
@@ -181,8 +173,7 @@ listing.register(
             Column(_("主管单位"), "organisation.name", "organisation__path"),
         ],
         form_class=forms.InstitutionForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.institution_create, services.institution_update),
     ),
     RecordType(
         slug="assistance-plans",
@@ -198,8 +189,7 @@ listing.register(
             Column(_("下次回访日期"), "next_review_on", "next_review_on"),
         ],
         form_class=forms.AssistancePlanForm,
-        create=_create_plan,
-        update=generic_update,
+        **through_services(services.assistance_plan_create, services.assistance_plan_update),
     ),
     RecordType(
         slug="pairings",
@@ -214,7 +204,6 @@ listing.register(
             Column(_("结对日期"), "since", "since"),
         ],
         form_class=forms.PairingForm,
-        create=generic_create,
-        update=generic_update,
+        **through_services(services.pairing_create, services.pairing_update),
     ),
 )

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin import ScopedAdmin
+from notices import services
 from notices.choices import NoticeStatus
 from notices.models import Notice, NoticeEntry, Objection
 
@@ -56,6 +57,22 @@ class ObjectionAdmin(ScopedAdmin):
     list_display = ["notice", "person", "raised_on", "upheld", "decided_on"]
     list_filter = ["upheld"]
     raw_id_fields = ["notice", "person"]
+    # Decided on the notice's page (objection_decide), which also sets who decided and strikes the person off.
+    readonly_fields = ["upheld", "decided_on", "decided_by"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        objection = services.objection_record(
+            obj.notice,
+            person=obj.person,
+            raised_on=obj.raised_on,
+            content=obj.content,
+            acting_user=request.user,
+            reason=self.admin_reason(request, "add"),
+        )
+        # The admin goes on with ``obj`` (its log entry, the redirect): make it the saved objection.
+        obj.__dict__.update(objection.__dict__)
 
     def has_change_permission(self, request, obj=None):
         # An objection is decided once, on the notice's page (which also takes the person off the list).

@@ -126,10 +126,7 @@ class NoticeSpec(ListSpec):
                 continue
             if found is None:
                 continue
-            if found.pk not in listed:
-                ctx.refuse(f"{sub}.id_number", _("被异议人员不在本公示名单中。"))
-                ok = False
-                continue
+            # Whether the person is on the list is the guard rule's (notices.guards), checked in after_write.
             if (found.pk, raised_on) in seen:
                 ctx.refuse(sub, _("同一人员同一日期的异议重复。"))
                 ok = False
@@ -150,7 +147,7 @@ class NoticeSpec(ListSpec):
             for objection in Objection.objects.filter(notice_id__in=part):
                 stored_objections[objection.notice_id, objection.person_id, objection.raised_on] = objection
 
-        new_entries, changed_entries, new_objections, changed_objections = [], [], [], []
+        new_entries, changed_entries, new_objections, changed_objections, kept_objections = [], [], [], [], []
         wanted_entries, wanted_objections = set(), set()
         for notice, extra in notices.values():
             upheld = {person.pk for person, _day, up, _sub in extra["objections"] if up}
@@ -175,33 +172,30 @@ class NoticeSpec(ListSpec):
                 elif objection.upheld != up:
                     objection.upheld = up
                     changed_objections.append((objection, sub))
+                else:
+                    kept_objections.append((objection, sub))
 
-        # The guard rules other apps register on entries and objections, over the whole batch.
-        for model, batch in (
-            (NoticeEntry, new_entries + changed_entries),
-            (Objection, new_objections + changed_objections),
-        ):
-            problems = guards.check(model, [obj for obj, _sub in batch])
-            for position, fields in sorted(problems.items()):
-                for field, messages in fields.items():
-                    for message in messages:
-                        ctx.refuse(f"{batch[position][1]}.{_bundle_field(field)}", message)
-        if ctx.result.errors:
-            return  # the import is refused; nothing below would be kept
-
+        # The guard rules on entries, then on objections, each over the whole batch. The entries are
+        # written first: an objection is judged against the notice's list as it will stand, the same
+        # rule and the same query as for an objection recorded on the page.
         user, reason = ctx.history_user, ctx.reason
+        if not _checked(ctx, NoticeEntry, new_entries + changed_entries):
+            return  # the import is refused; nothing below would be kept
         for part in chunks([e for e, _s in new_entries]):
             bulk_create_historised(NoticeEntry, part, user=user, reason=reason)
         for part in chunks([e for e, _s in changed_entries]):
             bulk_update_historised(NoticeEntry, part, ["amount", "struck_off"], user=user, reason=reason)
-        for part in chunks([o for o, _s in new_objections]):
-            bulk_create_historised(Objection, part, user=user, reason=reason)
-        for part in chunks([o for o, _s in changed_objections]):
-            bulk_update_historised(Objection, part, ["upheld"], user=user, reason=reason)
         # Removals are rare (a corrected list): one at a time, each leaving its history row.
         for key, entry in stored_entries.items():
             if key not in wanted_entries:
                 model_delete(entry, acting_user=user, reason=reason)
+        # Kept objections too: the list they name may have just lost their person.
+        if not _checked(ctx, Objection, new_objections + changed_objections + kept_objections):
+            return
+        for part in chunks([o for o, _s in new_objections]):
+            bulk_create_historised(Objection, part, user=user, reason=reason)
+        for part in chunks([o for o, _s in changed_objections]):
+            bulk_update_historised(Objection, part, ["upheld"], user=user, reason=reason)
         for key, objection in stored_objections.items():
             if key not in wanted_objections:
                 model_delete(objection, acting_user=user, reason=reason)
@@ -225,5 +219,21 @@ class NoticeSpec(ListSpec):
         return record
 
 
-def _bundle_field(field):
-    return {"person": "id_number"}.get(field, field)
+def _checked(ctx, model, batch):
+    """Run the guard rules of ``model`` over ``batch`` (``[(instance, path)]``); whether the import may go on."""
+    problems = guards.check(model, [obj for obj, _sub in batch])
+    for position, fields in sorted(problems.items()):
+        for field, messages in fields.items():
+            for message in messages:
+                ctx.refuse(_bundle_path(batch[position][1], field), message)
+    return not ctx.result.errors
+
+
+def _bundle_path(sub, field):
+    """The bundle path of a rule's field: the person is ``id_number``; the notice itself is the record."""
+    if field == "notice":
+        return sub
+    return f"{sub}.{BUNDLE_FIELDS.get(field, field)}"
+
+
+BUNDLE_FIELDS = {"person": "id_number"}

@@ -17,6 +17,7 @@ from django.db.models import Exists, Min, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from aid.models import AidGrant
+from beneficiaries.guards import related_objects
 from casework.guards import guard
 from notices.choices import NoticeStatus
 from notices.models import NoticeEntry, Objection
@@ -101,3 +102,42 @@ def first_grant_needs_notice(grants):
         else:
             message = _("首次发放助学款前须经公示：该学生未列入任何已发布的公示。")
         yield index, "person", message
+
+
+NOT_LISTED = _("该人员不在本公示名单中。")
+CHUNK = 5000
+
+
+@guard(Objection)
+def objection_fits_its_notice(objections):
+    """An objection names a person on the notice's list, raised on a published notice, not before the
+    period starts, and decided no earlier than raised.
+
+    The list is read from the database (entries are written before their objections,
+    on every route); one query per few thousand objections.
+    """
+    notices = related_objects(objections, "notice")
+    persons = related_objects(objections, "person")
+    wanted = [(n.pk, p.pk) for n, p in zip(notices, persons, strict=True) if n is not None and p is not None]
+    listed = set()
+    for start in range(0, len(wanted), CHUNK):
+        part = wanted[start : start + CHUNK]
+        listed.update(
+            NoticeEntry.objects.filter(
+                notice_id__in={n for n, _p in part}, person_id__in={p for _n, p in part}
+            ).values_list("notice_id", "person_id")
+        )
+    for index, objection in enumerate(objections):
+        notice, person = notices[index], persons[index]
+        if notice is None:
+            continue
+        if objection.pk is None and notice.status != NoticeStatus.PUBLISHED:
+            yield index, "notice", _("只能对已发布的公示提出异议。")
+            continue
+        if person is None or (notice.pk, person.pk) not in listed:
+            yield index, "person", NOT_LISTED
+        raised_on = objection.raised_on
+        if raised_on and notice.starts_on and raised_on < notice.starts_on:
+            yield index, "raised_on", _("异议提出日期不能早于公示开始日期。")
+        if raised_on and objection.decided_on and objection.decided_on < raised_on:
+            yield index, "decided_on", _("处理日期不能早于异议提出日期。")

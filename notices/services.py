@@ -18,6 +18,7 @@ from casework.history import bulk_create_historised
 from casework.services import model_delete, model_save, model_update
 from notices import selectors
 from notices.choices import NoticeStatus
+from notices.guards import NOT_LISTED
 from notices.models import Notice, NoticeEntry, Objection
 
 # Fields of a notice a reviewer chooses; everything else is set by the workflow.
@@ -272,16 +273,17 @@ def notice_replace(
 
 @transaction.atomic
 def objection_record(notice, *, person, raised_on, acting_user, content="", reason="record objection"):
-    """Record an objection raised against a person on a published notice."""
+    """Record an objection raised against a person on a published notice.
+
+    The rules (a published notice, a person on its list, not before the period
+    starts) are the guard rule ``notices.guards.objection_fits_its_notice``, which
+    the bundle importer and the admin apply too.
+    """
     notice = _locked(notice)
-    if notice.status != NoticeStatus.PUBLISHED:
-        raise ValidationError({"notice": _("只能对已发布的公示提出异议。")})
     if isinstance(person, int | str):
         person = Person.objects.filter(pk=person).first()
-    if person is None or not notice.entries.filter(person=person).exists():
-        raise ValidationError({"person": _("该人员不在本公示名单中。")})
-    if raised_on and raised_on < notice.starts_on:
-        raise ValidationError({"raised_on": _("异议提出日期不能早于公示开始日期。")})
+    if person is None:
+        raise ValidationError({"person": NOT_LISTED})
     objection = Objection(notice=notice, person=person, raised_on=raised_on, content=content)
     return model_save(objection, acting_user=acting_user, reason=reason)
 
@@ -296,9 +298,8 @@ def objection_decide(objection, *, upheld, acting_user, reason="decide objection
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.upheld is not None:
         raise ValidationError({"upheld": _("该异议已处理。")})
+    # Decided no earlier than raised: the guard rule, checked on save.
     day = day or timezone.localdate()
-    if day < objection.raised_on:
-        raise ValidationError({"decided_on": _("处理日期不能早于异议提出日期。")})
     objection, _changed = model_update(
         objection,
         acting_user=acting_user,

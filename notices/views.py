@@ -46,7 +46,8 @@ def _errors(request, error):
 
 
 def _add_errors(form, error):
-    for field, problems in getattr(error, "error_dict", {"__all__": error.error_list}).items():
+    problems_by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+    for field, problems in problems_by_field.items():
         for problem in problems:
             message = " ".join(problem.messages) if hasattr(problem, "messages") else str(problem)
             form.add_error(field if field in form.fields else None, message)
@@ -142,7 +143,11 @@ def notice_edit(request, pk):
 
 @login_required
 def notice_detail(request, pk):
-    notice = _notice_or_404(request.user, pk)
+    return _detail(request, _notice_or_404(request.user, pk))
+
+
+def _detail(request, notice, *, objection_form=None):
+    """The notice's page; an objection form sent back with errors shows them next to its fields."""
     return render(
         request,
         "notices/detail.html",
@@ -153,10 +158,11 @@ def notice_detail(request, pk):
             "objections": selectors.notice_objections(notice),
             "versions": selectors.notice_versions(notice),
             "withdraw_form": forms.WithdrawForm(),
-            "objection_form": forms.ObjectionForm(notice=notice),
+            "objection_form": objection_form or forms.ObjectionForm(notice=notice),
             "decide_form": forms.DecideForm(),
             "can_review": is_reviewer(request),
         },
+        status=400 if objection_form is not None else 200,
     )
 
 
@@ -245,20 +251,18 @@ def notice_pdf(request, pk):
 def objection_record(request, pk):
     notice = _notice_or_404(request.user, pk)
     form = forms.ObjectionForm(request.POST, notice=notice)
-    if not form.is_valid():
-        for field, problems in form.errors.items():
-            for problem in problems:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {problem}")
-        return redirect("notices:detail", pk=pk)
-    try:
-        services.objection_record(
-            notice, acting_user=request.user, reason="record objection (web)", **form.cleaned_data
-        )
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("异议已登记。"))
-    return redirect("notices:detail", pk=pk)
+    if form.is_valid():
+        try:
+            services.objection_record(
+                notice, acting_user=request.user, reason="record objection (web)", **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("异议已登记。"))
+            return redirect("notices:detail", pk=pk)
+    # The refusal (the form's or the rules') next to the field it is about, with what was typed.
+    return _detail(request, notice, objection_form=form)
 
 
 @reviewer_required

@@ -28,8 +28,8 @@ from beneficiaries.models import Household, Schooling
 from casework.choices import Category, Level, Role
 from casework.models import Organisation, User
 from casework.services import organisation_create, record_create, record_update, user_create, user_set_password
+from employment import services as employment_services
 from employment.models import (
-    AssistancePlan,
     Certificate,
     Institution,
     JobFair,
@@ -178,6 +178,10 @@ class Demo:
 
     def record(self, model, by=None, **data):
         return record_create(model, acting_user=by or self.caseworker, reason=REASON, data=data)
+
+    def plan(self, **data):
+        # The service names the author: the caseworker who records the plan.
+        return employment_services.assistance_plan_create(acting_user=self.caseworker, reason=REASON, data=data)
 
     def household(self, file_no, org, kind, *, applied, reviewed=None, noticed=None, filed=None, by=None, **data):
         """A household file taken through the workflow as far as the dates given."""
@@ -731,11 +735,9 @@ class Demo:
             acting_user=self.caseworker,
             reason=REASON,
         )
-        self.record(
-            AssistancePlan,
+        self.plan(
             graduate=zhou,
             made_on=D(2014, 5, 28),
-            made_by=self.caseworker,
             content="推荐参加洛阳专场招聘会；提供创业指导与小额担保贷款；安排企业实习。",
             next_review_on=D(2014, 8, 28),
         )
@@ -799,11 +801,9 @@ class Demo:
             acting_user=self.caseworker,
             reason=REASON,
         )
-        self.record(
-            AssistancePlan,
+        self.plan(
             graduate=chen,
             made_on=day(0.74),
-            made_by=self.caseworker,
             content="一对一职业指导，推荐国有企业岗位。",
         )
         self.record(

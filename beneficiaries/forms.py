@@ -9,7 +9,8 @@ from beneficiaries.models import Graduate, Household, Person, Schooling
 from casework.scoping import scoped
 from casework.webforms import ScopedFormMixin, organisations_choice_field
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO dates: a browser's date input shows nothing for a date in the locale's format (2013/01/10).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonPickMixin:
@@ -97,6 +98,9 @@ class PersonForm(ScopedFormMixin, forms.Form):
 
     def instance_pk(self):
         return self.person.pk if self.person else None
+
+    def edited_record(self):
+        return self.person
 
     def service_data(self):
         data = {key: self.cleaned_data[key] for key in ("name", "phone", "household", "relationship")}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from beneficiaries import id_numbers
 from beneficiaries.choices import ReviewOutcome
 from beneficiaries.models import AnnualReview, Graduate, Household, Person
-from casework.services import model_delete, model_save, model_update
+from casework.services import check_version, model_delete, model_save, model_update
 
 
 def _check_id_free(digest, *, exclude_pk=None):
@@ -74,13 +74,16 @@ def person_register(
 
 
 @transaction.atomic
-def person_update(person, *, acting_user, reason, data):
+def person_update(person, *, acting_user, reason, data, expected_version=None):
     """Change a person's name, phone, ID number or household membership.
 
     A member of one household file cannot be put into another: they leave the
-    first (``household=None``) before joining the second.
+    first (``household=None``) before joining the second. With ``expected_version``
+    a person changed by someone else since is refused (``check_version``).
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if expected_version is not None:
+        check_version(person, expected_version)
     data = dict(data)
     # The encrypted columns and what the number tells go into ``data`` (not onto the
     # instance) so that model_update sees them as changes and saves them.
@@ -120,10 +123,15 @@ def household_apply(*, file_no, organisation, kind, applied_on, acting_user, rea
 
 
 @transaction.atomic
-def household_update(household, *, acting_user, reason, data):
-    """Change a household file's details (an update found at annual review, a correction)."""
+def household_update(household, *, acting_user, reason, data, expected_version=None):
+    """Change a household file's details (an update found at annual review, a correction).
+
+    With ``expected_version`` a file changed by someone else since is refused (``check_version``).
+    """
     household = Household.objects.select_for_update().get(pk=household.pk)
-    household, changed = model_update(household, acting_user=acting_user, reason=reason, data=data)
+    household, changed = model_update(
+        household, acting_user=acting_user, reason=reason, data=data, expected_version=expected_version
+    )
     if changed and "organisation" in data:
         for member in household.members.exclude(organisation=household.organisation):
             person_update(member, acting_user=acting_user, reason=reason, data={"organisation": household.organisation})

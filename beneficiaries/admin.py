@@ -85,7 +85,9 @@ class PersonAdmin(ScopedAdmin):
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        return fields if obj is not None else [name for name in fields if name != "clear_phone"]
+        if obj is not None and self.has_change_permission(request, obj):
+            return fields
+        return [name for name in fields if name != "clear_phone"]  # nothing to clear on an add or read-only page
 
     # A read-only change page (staff who do not write) shows its fields through these, found before
     # the model's properties of the same name, which would decrypt.

@@ -295,7 +295,7 @@ def user_update(user, *, acting_user, reason, data, expected_version=None):
 
     if "password" in data:
         raise ValidationError({"password": _("密码须通过修改密码办理。")})
-    user = User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
     if expected_version is not None:
         check_version(user, expected_version)
     user_check(acting_user, user, data)

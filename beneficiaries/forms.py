@@ -98,6 +98,9 @@ class PersonForm(ScopedFormMixin, forms.Form):
     def instance_pk(self):
         return self.person.pk if self.person else None
 
+    def edited_record(self):
+        return self.person
+
     def service_data(self):
         data = {key: self.cleaned_data[key] for key in ("name", "phone", "household", "relationship")}
         if self.cleaned_data.get("id_number"):

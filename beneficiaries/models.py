@@ -197,6 +197,16 @@ class Person(models.Model):
     history = HistoricalRecords()
 
     scope_path = "organisation__path"
+    # Encrypted columns change whenever the value is re-encrypted: a change is named by what the
+    # column holds and its values are never shown. Birth date and gender are read from the ID
+    # number (its middle digits): they change with it and are left out.
+    secret_fields = {
+        "id_number_encrypted": _("身份证号码"),
+        "phone_encrypted": _("联系电话"),
+        "id_number_digest": None,
+        "birth_date": None,
+        "gender": None,
+    }
 
     class Meta:
         verbose_name = _("人员")
@@ -239,6 +249,12 @@ class Person(models.Model):
     @phone.setter
     def phone(self, value):
         self.phone_encrypted = crypto.encrypt((value or "").strip())
+
+    @property
+    def phone_masked(self):
+        """What forms and the admin show: the last four digits only."""
+        phone = self.phone
+        return "*" * max(len(phone) - 4, 0) + phone[-4:] if len(phone) > 4 else "*" * len(phone)
 
     def clean(self):
         if self.household_id and not self.relationship:

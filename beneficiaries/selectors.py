@@ -1,7 +1,6 @@
 """Reads of persons and household files, always scoped to the user's subtree."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.filtersets import HouseholdFilterSet, PersonFilterSet
 from beneficiaries.models import Household, Person
@@ -20,15 +19,8 @@ def households_for(user, filters=None):
     return HouseholdFilterSet(filters, queryset=qs, user=user).qs if filters else qs
 
 
-# Encrypted columns change whenever the value is re-encrypted; shown as one masked line instead.
-# Birth date and gender are read from the ID number (its middle digits): they change with it, unshown.
-SECRET_FIELDS = {
-    "id_number_encrypted": _("身份证号码"),
-    "phone_encrypted": _("联系电话"),
-    "id_number_digest": None,
-    "birth_date": None,
-    "gender": None,
-}
+# Encrypted columns are shown as one masked line; what the ID number tells is left out.
+SECRET_FIELDS = Person.secret_fields
 
 
 def _shown(row, field, value):

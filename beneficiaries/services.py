@@ -14,7 +14,7 @@ from beneficiaries.models import AnnualReview, Graduate, Household, Person
 from casework import guards
 from casework.bundle.spec import chunks
 from casework.history import bulk_update_historised
-from casework.services import model_delete, model_save, model_update
+from casework.services import check_version, model_delete, model_save, model_update
 
 
 def _check_id_free(digest, *, exclude_pk=None):
@@ -72,14 +72,17 @@ def person_register(
 
 
 @transaction.atomic
-def person_update(person, *, acting_user, reason, data):
+def person_update(person, *, acting_user, reason, data, expected_version=None):
     """Change a person's name, phone, ID number or household membership.
 
     A member of one household file cannot be put into another: they leave the
     first (``household=None``) before joining the second (the guard rule
-    ``beneficiaries.guards.one_household``, checked on save).
+    ``beneficiaries.guards.one_household``, checked on save). With ``expected_version``
+    a person changed by someone else since is refused (``check_version``).
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if expected_version is not None:
+        check_version(person, expected_version)
     data = dict(data)
     # The encrypted columns and what the number tells go into ``data`` (not onto the
     # instance) so that model_update sees them as changes and saves them.
@@ -118,10 +121,15 @@ def household_apply(*, file_no, organisation, kind, applied_on, acting_user, rea
 
 
 @transaction.atomic
-def household_update(household, *, acting_user, reason, data):
-    """Change a household file's details (an update found at annual review, a correction)."""
+def household_update(household, *, acting_user, reason, data, expected_version=None):
+    """Change a household file's details (an update found at annual review, a correction).
+
+    With ``expected_version`` a file changed by someone else since is refused (``check_version``).
+    """
     household = Household.objects.select_for_update().get(pk=household.pk)
-    household, changed = model_update(household, acting_user=acting_user, reason=reason, data=data)
+    household, changed = model_update(
+        household, acting_user=acting_user, reason=reason, data=data, expected_version=expected_version
+    )
     if changed and "organisation" in data:
         household_members_follow([household], acting_user=acting_user, reason=reason)
     return household

@@ -72,7 +72,7 @@ HOUSEHOLDS = RecordType(
     form_class=HouseholdForm,
     create=lambda form, user, reason: services.household_apply(acting_user=user, reason=reason, **form.service_data()),
     update=lambda household, form, user, reason: services.household_update(
-        household, acting_user=user, reason=reason, data=form.service_data()
+        household, acting_user=user, reason=reason, data=form.service_data(), expected_version=form.expected_version()
     ),
     detail_url=household_url,
 )
@@ -263,7 +263,11 @@ def household_edit(request, pk):
         request,
         form,
         lambda f, reason: services.household_update(
-            household, acting_user=request.user, reason=reason, data=f.service_data()
+            household,
+            acting_user=request.user,
+            reason=reason,
+            data=f.service_data(),
+            expected_version=f.expected_version(),
         ),
         success=household_url,
         title=_("修改档案 %(no)s") % {"no": household.file_no},
@@ -310,7 +314,11 @@ def person_edit(request, pk):
         request,
         form,
         lambda f, reason: services.person_update(
-            person, acting_user=request.user, reason=reason, data=f.service_data()
+            person,
+            acting_user=request.user,
+            reason=reason,
+            data=f.service_data(),
+            expected_version=f.expected_version(),
         ),
         success=_person_saved_url,
         title=_("修改人员信息：%(name)s") % {"name": person.name},

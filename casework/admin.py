@@ -3,11 +3,14 @@ and every admin write goes through the services (history user and reason recorde
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from casework import guards
 from casework.access_log import access_log_for
@@ -15,11 +18,17 @@ from casework.choices import Role
 from casework.models import AccessLog, Organisation, User
 from casework.scoping import scope_filter, scoped
 from casework.services import (
+    ACCOUNT_ACCESS_FIELDS,
+    check_version,
+    current_version,
     model_delete,
     model_save,
     organisation_check_parent,
     organisation_create,
     organisation_update,
+    user_check,
+    user_create,
+    user_update,
 )
 
 
@@ -36,15 +45,73 @@ class ScopedAdminForm(forms.ModelForm):
                 self.add_error(field if field in self.fields else None, message)
 
 
+VERSION_FIELD = "_version"
+
+
+class AdminFormMixin:
+    """Mixed into every admin form (:meth:`ScopedAdmin.get_form`): the acting user, and no lost update.
+
+    A change page carries the version it was loaded with (``_version``); a save from an older
+    version is refused on the form with who changed what since (:func:`check_version`). The row
+    is locked first, so nobody saves between the check and this save (the admin saves in one
+    transaction).
+    """
+
+    acting_user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        version = (self.data.get(VERSION_FIELD) or "").strip()
+        if instance.pk and version and hasattr(type(instance), "history"):
+            list(type(instance)._default_manager.select_for_update().filter(pk=instance.pk).values_list("pk"))
+            try:
+                check_version(instance, version)
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["version"]) from None
+        return cleaned
+
+
+class MaskedHistoryHelper(HistoricalRecordContextHelper):
+    """The history page's list of changes, with a model's ``secret_fields`` (a password hash) as ``***``."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field in getattr(self.model, "secret_fields", {}):
+            return "***"
+        return super().prepare_delta_change_value(change, value)
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
     """Rows and related-object choices limited to the user's subtree; writes through services.
 
-    The change and delete pages ask for a reason (``_change_reason``), kept in the history row.
+    The change and delete pages ask for a reason (``_change_reason``), kept in the history row,
+    and the change page carries the record's version (:class:`AdminFormMixin`).
     """
 
     form = ScopedAdminForm
     change_form_template = "casework/admin/change_form.html"
     delete_confirmation_template = "casework/admin/delete_confirmation.html"
+    object_history_form_template = "casework/admin/object_history_form.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form)(form.__name__, (AdminFormMixin, form), {"acting_user": request.user})
+
+    @staticmethod
+    def record_version(request, obj):
+        """The version a change page carries: the one it was loaded with, kept when it comes back with errors."""
+        if obj is None or not obj.pk or not hasattr(type(obj), "history"):
+            return None
+        if request.method == "POST":
+            return request.POST.get(VERSION_FIELD, "")
+        return current_version(obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["record_version"] = self.record_version(request, obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedHistoryHelper(self.model, historical_record)
 
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), request.user)
@@ -81,7 +148,11 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_history_in_scope(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+        live = self.get_queryset(request).filter(pk=object_id).first()
+        extra_context = {**(extra_context or {}), "record_version": self.record_version(request, live)}
+        # A revert is a save like any other: one transaction, the row locked by the version check.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -172,20 +243,81 @@ class OrganisationAdmin(ScopedAdmin):
             )
 
 
+class AccountFormMixin:
+    """The account rules of :func:`user_check` on the admin's user forms, so a refusal shows by its field."""
+
+    def clean(self):
+        cleaned = super().clean()
+        stored = User.objects.select_related("organisation").get(pk=self.instance.pk) if self.instance.pk else None
+        data = {field: cleaned[field] for field in ACCOUNT_ACCESS_FIELDS if field in cleaned}
+        try:
+            user_check(self.acting_user, stored, data)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return cleaned
+
+
 @admin.register(User)
 class ScopedUserAdmin(ScopedAdmin, UserAdmin):
-    form = UserAdmin.form  # the password widget and hashing of Django's own user form
+    """Accounts, written through ``user_create``/``user_update``: a province administrator manages the
+    accounts of its own subtree only, and nobody grants more than they hold (:func:`user_check`)."""
+
+    form = UserAdmin.form  # the password widget of Django's own user form
     list_display = ["username", "first_name", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = [*UserAdmin.fieldsets, (_("单位与角色"), {"fields": ["organisation", "role"]})]
     add_fieldsets = [*UserAdmin.add_fieldsets, (_("单位与角色"), {"fields": ["organisation", "role"]})]
 
-    def save_model(self, request, obj, form, change):
-        from casework.history import set_change_reason
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form)(form.__name__, (AccountFormMixin, form), {})
 
-        # The password form hashes in form.save(); the history row still carries user and reason.
-        set_change_reason(obj, user=request.user, reason=self.admin_reason(request, "change" if change else "add"))
-        obj.save()
+    def has_change_permission(self, request, obj=None):
+        # A superuser's account is read only to everyone else.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
+
+    def save_form(self, request, form, change):
+        return form.instance  # saved by the services in save_model, never by the form itself
+
+    def save_model(self, request, obj, form, change):
+        reason = self.admin_reason(request, "change" if change else "add")
+        if change:
+            data = {f: form.cleaned_data[f] for f in form.changed_data if f in form.cleaned_data and f != "password"}
+            user_update(obj, acting_user=request.user, reason=reason, data=data)
+            return
+        cleaned = dict(form.cleaned_data)
+        password = cleaned.get("password1") if cleaned.get("set_usable_password", True) else None
+        names = {f.name for f in User._meta.get_fields()} - {"username", "password", "organisation", "role"}
+        user = user_create(
+            username=cleaned["username"],
+            password=password,
+            organisation=cleaned.get("organisation"),
+            role=cleaned.get("role") or Role.CASEWORKER,
+            acting_user=request.user,
+            reason=reason,
+            **{name: value for name, value in cleaned.items() if name in names},
+        )
+        # The admin goes on with ``obj`` (its log entry, the redirect): make it the saved account.
+        obj.__dict__.update(user.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        # Groups and permissions were set by the service; an account has no inlines.
+        pass
+
+    def user_change_password(self, request, id, form_url=""):
+        account = self.get_object(request, unquote(id))
+        if account is not None:
+            try:
+                user_check(request.user, account, {})
+            except ValidationError:
+                raise PermissionDenied from None
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(AccessLog)

@@ -75,3 +75,20 @@ def _user_name(user):
     # call writes get it, and older rows of the same objects (say, written by a
     # command without a user) keep theirs.
     return {"history_user_name": user.get_username() if user is not None else ""}
+
+
+def changed_field_labels(model, before, after):
+    """The verbose names of the fields that differ between two history rows of one ``model`` record.
+
+    A model may name its secret columns in ``secret_fields`` (field → the label to show, or
+    ``None`` to leave the field out): an encrypted column is then named by what it holds.
+    """
+    secrets = getattr(model, "secret_fields", {})
+    labels = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or getattr(before, field.attname) == getattr(after, field.attname):
+            continue
+        label = secrets.get(field.name) if field.name in secrets else field.verbose_name
+        if label and str(label) not in labels:
+            labels.append(str(label))
+    return labels

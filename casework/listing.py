@@ -374,4 +374,10 @@ def generic_create(form, user, reason):
 def generic_update(instance, form, user, reason):
     from casework.services import record_update
 
-    return record_update(instance, acting_user=user, reason=reason, data=model_form_data(form))
+    return record_update(
+        instance,
+        acting_user=user,
+        reason=reason,
+        data=model_form_data(form),
+        expected_version=form.expected_version(),
+    )

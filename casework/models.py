@@ -54,6 +54,8 @@ class User(AbstractUser):
     history = HistoricalRecords()
 
     scope_path = "organisation__path"
+    # History pages name a password change but never show the hash (casework.history.changed_field_labels).
+    secret_fields = {"password": _("密码")}
 
     class Meta:
         verbose_name = _("用户")

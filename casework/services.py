@@ -5,14 +5,17 @@ Every write in the system goes through a service: it validates with
 one transaction.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import guards
-from casework.history import bulk_update_historised, set_change_reason
+from casework.choices import Level, Role
+from casework.history import bulk_update_historised, changed_field_labels, set_change_reason
 from casework.models import Organisation
+from casework.scoping import within_scope
 
 
 def model_save(instance, *, acting_user, reason):
@@ -36,14 +39,41 @@ def current_version(instance):
 def check_version(instance, expected_version):
     """Raise ``ValidationError`` on ``version`` unless ``instance`` is still at ``expected_version``.
 
+    The one check of every route (web forms, admin, API ``If-Match``), and so the one
+    message: who changed the record since, when, and which fields (:func:`stale_message`).
     Call it with the row locked (``select_for_update``) so no one saves in between.
     """
     try:
-        expected = int(str(expected_version).strip().strip('"'))
+        expected = int(str(expected_version).strip().removeprefix("W/").strip('"'))
     except ValueError:
         expected = None
     if expected is None or expected != current_version(instance):
-        raise ValidationError({"version": _("该记录已被他人修改，请刷新后重试。")}, code="stale")
+        raise ValidationError({"version": stale_message(instance, expected)}, code="stale")
+
+
+def stale_message(instance, expected):
+    """ "该记录已被 张三 于 2026-12-03 10:15 修改（姓名、电话），请刷新后重试。" from the history rows after
+    version ``expected``: their users, the time of the last one, the fields changed since."""
+    history = instance.history.select_related("history_user")
+    newer = list(history.filter(history_id__gt=expected).order_by("history_id")) if expected is not None else []
+    if not newer:
+        return _("该记录已被他人修改，请刷新后重试。")
+    users = []
+    for row in newer:
+        user = row.history_user
+        name = (user.get_full_name() if user else "") or row.history_user_name or _("他人")
+        if name not in users:
+            users.append(name)
+    base = history.filter(history_id__lte=expected).order_by("-history_id").first()
+    fields = changed_field_labels(type(instance), base, newer[-1]) if base is not None else []
+    values = {
+        "users": "、".join(users),
+        "time": timezone.localtime(newer[-1].history_date).strftime("%Y-%m-%d %H:%M"),
+        "fields": "、".join(fields),
+    }
+    if fields:
+        return _("该记录已被 %(users)s 于 %(time)s 修改（%(fields)s），请刷新后重试。") % values
+    return _("该记录已被 %(users)s 于 %(time)s 修改，请刷新后重试。") % values
 
 
 def model_update(instance, *, acting_user, reason, data, expected_version=None):
@@ -137,14 +167,143 @@ def record_delete(instance, *, acting_user, reason):
     model_delete(instance, acting_user=acting_user, reason=reason)
 
 
+# --- accounts --------------------------------------------------------------------------------------
+
+ACCOUNT_ACCESS_FIELDS = ("organisation", "role", "is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def is_national_administrator(user):
+    """A superuser, or an administrator of a national-level unit (全国总工会)."""
+    if user.is_superuser:
+        return True
+    unit = user.organisation if user.organisation_id else None
+    return user.role == Role.ADMINISTRATOR and unit is not None and unit.level == Level.NATIONAL
+
+
+def _may_grant(acting_user, permission):
+    """``app_label.codename`` that ``acting_user`` holds itself (the personal-data one by role, too)."""
+    from casework.security import VIEW_PERSONAL_DATA, may_view_personal_data
+
+    if acting_user.is_superuser or acting_user.has_perm(permission):
+        return True
+    return permission == VIEW_PERSONAL_DATA and may_view_personal_data(acting_user)
+
+
+def _codenames(permissions):
+    return {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
+
+
+def user_check(acting_user, user, data):
+    """Refuse an account change that ``acting_user`` may not make; ``user`` is ``None`` for a new account.
+
+    ``data`` holds the fields to set (those of :data:`ACCOUNT_ACCESS_FIELDS` are checked).
+    The rules, the same for the admin and every other route:
+
+    - only administrators (and superusers) manage accounts, and only accounts of their own subtree;
+      a superuser's account only a superuser;
+    - only a national administrator (or a superuser) makes an account without a unit, and only a
+      superuser makes a superuser;
+    - nobody grants what they do not hold themselves (staff status, permissions, groups' permissions),
+      nor changes their own role, unit, status or permissions (a superuser excepted).
+
+    A command run on the server (``acting_user=None``) is not checked. Raises ``PermissionDenied``
+    for an account out of reach, otherwise ``ValidationError`` by field.
+    """
+    if acting_user is None:
+        return
+    if not (acting_user.is_superuser or acting_user.role == Role.ADMINISTRATOR):
+        raise PermissionDenied(_("只有管理员可以管理账号。"))
+    national = is_national_administrator(acting_user)
+    if user is not None:
+        reachable = within_scope(acting_user, user.organisation) if user.organisation_id else national
+        if not reachable:
+            raise PermissionDenied(_("该账号不在您单位的管辖范围内。"))
+        if user.is_superuser and not acting_user.is_superuser:
+            raise PermissionDenied(_("只有超级用户可以修改超级用户账号。"))
+
+    def current(field):
+        if user is None:
+            return None if field == "organisation" else False
+        return getattr(user, field)
+
+    errors = {}
+    if user is not None and user.pk == acting_user.pk and not acting_user.is_superuser:
+        for field in ACCOUNT_ACCESS_FIELDS:
+            if field in data and field not in ("groups", "user_permissions") and data[field] != current(field):
+                errors[field] = _("不能修改自己的角色、所属单位或权限，请由其他管理员办理。")
+    organisation = data.get("organisation", current("organisation"))
+    if organisation is None:
+        if not national:
+            errors.setdefault("organisation", _("只有全国总工会管理员可以创建或保留不属于任何单位的账号。"))
+    elif not within_scope(acting_user, organisation):
+        errors.setdefault("organisation", _("所属单位须在您单位的管辖范围内。"))
+    if data.get("is_superuser") and not current("is_superuser") and not acting_user.is_superuser:
+        errors.setdefault("is_superuser", _("只有超级用户可以授予超级用户权限。"))
+    if data.get("is_staff") and not current("is_staff") and not acting_user.is_staff:
+        errors.setdefault("is_staff", _("不能授予您本人没有的后台登录权限。"))
+    granted = {
+        "user_permissions": _codenames(data.get("user_permissions") or []),
+        "groups": _codenames(p for group in data.get("groups") or [] for p in group.permissions.all()),
+    }
+    held = {"user_permissions": set(), "groups": set()}
+    if user is not None and user.pk:
+        held["user_permissions"] = _codenames(user.user_permissions.all())
+        held["groups"] = _codenames(p for group in user.groups.all() for p in group.permissions.all())
+    for field, permissions in granted.items():
+        if user is not None and user.pk == acting_user.pk and not acting_user.is_superuser:
+            if field in data and permissions != held[field]:
+                errors.setdefault(field, _("不能修改自己的角色、所属单位或权限，请由其他管理员办理。"))
+            continue
+        beyond = sorted(p for p in permissions - held[field] if not _may_grant(acting_user, p))
+        if beyond:
+            errors.setdefault(field, _("不能授予您本人没有的权限：%(perms)s") % {"perms": "、".join(beyond)})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_access_relations(user, relations):
+    for field, values in relations.items():
+        getattr(user, field).set(values)
+
+
 @transaction.atomic
 def user_create(*, username, password, organisation, role, acting_user, reason="create user", **fields):
-    """Create an account attached to ``organisation`` with ``role`` (the password is hashed, never stored)."""
+    """Create an account attached to ``organisation`` with ``role`` (the password is hashed, never stored).
+
+    ``acting_user`` may create it only within the rules of :func:`user_check`; ``password=None``
+    makes an account that cannot log in with a password.
+    """
     from casework.models import User
 
+    user_check(acting_user, None, {"organisation": organisation, "role": role, **fields})
+    relations = {field: fields.pop(field) for field in ("groups", "user_permissions") if field in fields}
     user = User(username=username, organisation=organisation, role=role, **fields)
     user.set_password(password)
-    return model_save(user, acting_user=acting_user, reason=reason)
+    model_save(user, acting_user=acting_user, reason=reason)
+    _set_access_relations(user, relations)
+    return user
+
+
+@transaction.atomic
+def user_update(user, *, acting_user, reason, data, expected_version=None):
+    """Change an account's details, unit, role, status, groups or permissions (not its password).
+
+    ``acting_user`` may change it only within the rules of :func:`user_check`; with
+    ``expected_version`` an account changed by someone else since is refused.
+    """
+    from casework.models import User
+
+    if "password" in data:
+        raise ValidationError({"password": _("密码须通过修改密码办理。")})
+    user = User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
+    if expected_version is not None:
+        check_version(user, expected_version)
+    user_check(acting_user, user, data)
+    data = dict(data)
+    relations = {field: data.pop(field) for field in ("groups", "user_permissions") if field in data}
+    user, _changed = model_update(user, acting_user=acting_user, reason=reason, data=data)
+    _set_access_relations(user, relations)
+    return user
 
 
 @transaction.atomic

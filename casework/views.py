@@ -1,14 +1,19 @@
 import json
 
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib.auth.forms import PasswordChangeForm
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 
 from casework import listing
 from casework.listing import Column, RecordType
 from casework.models import ExportLog
+from casework.services import user_set_password
 
 # The audit log of exports, readable by the units above the exporting user (no form: nobody edits it).
 listing.register(
@@ -29,6 +34,20 @@ listing.register(
         ],
     )
 )
+
+
+@sensitive_post_parameters()
+@login_required
+def password_change(request):
+    """Change one's own password: the old one, the new one twice, checked by Django's password validators."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password = form.cleaned_data["new_password1"]
+        user_set_password(request.user, password=password, acting_user=request.user, reason=_("本人修改密码"))
+        update_session_auth_hash(request, request.user)  # the other sessions end; this one stays signed in
+        messages.success(request, _("密码已修改。"))
+        return redirect("home")
+    return render(request, "casework/password_change.html", {"form": form})
 
 
 @login_required

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Organisation
 from casework.scoping import scoped
+from casework.services import current_version
+
+VERSION_FIELD = "version"
 
 
 def add_service_errors(form, error):
@@ -14,7 +17,7 @@ def add_service_errors(form, error):
             visible = field in form.fields and not form.fields[field].widget.is_hidden
             target = field if visible else None
             for message in messages:
-                if target is None and field not in ("__all__", None):
+                if target is None and field not in ("__all__", None, VERSION_FIELD):
                     # A rule about a field the form does not show (the preset person): said at the top, named.
                     label = form.fields[field].label if field in form.fields else field
                     message = f"{label}：{message}"
@@ -39,6 +42,9 @@ class ScopedFormMixin:
     """Limits every related-object choice to the user's subtree and defaults the unit to the user's own.
 
     Forms take ``user=`` and a ``reason`` field (the change reason written to the history).
+    An edit form also carries, hidden, the version of the record it was loaded with
+    (:func:`casework.services.current_version`); the service refuses the save if the
+    record changed since (:meth:`expected_version`).
     """
 
     def __init__(self, *args, user, **kwargs):
@@ -47,6 +53,11 @@ class ScopedFormMixin:
         self.fields["reason"] = forms.CharField(
             label=_("修改原因"), max_length=200, required=False, help_text=_("记入修改记录，可不填。")
         )
+        edited = self.edited_record()
+        if edited is not None and edited.pk and hasattr(type(edited), "history"):
+            self.fields[VERSION_FIELD] = forms.CharField(
+                required=False, widget=forms.HiddenInput, initial=current_version(edited)
+            )
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset.model, "scope_path"):
@@ -58,6 +69,14 @@ class ScopedFormMixin:
     def instance_pk(self):
         instance = getattr(self, "instance", None)
         return instance.pk if instance is not None else None
+
+    def edited_record(self):
+        """The record this form edits (``None`` on an add form)."""
+        return getattr(self, "instance", None)
+
+    def expected_version(self):
+        """The version the form was loaded with, for the service's ``expected_version`` (``None``: not sent)."""
+        return (self.cleaned_data.get(VERSION_FIELD) or "").strip() or None
 
 
 def organisations_choice_field(user, **kwargs):

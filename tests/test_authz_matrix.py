@@ -100,6 +100,7 @@ def api(resource, model):
 RULES = {
     "login/": PUBLIC,
     "logout/": PUBLIC,
+    "password/": PAGE,
     "i18n/setlang/": PUBLIC,
     "api/schema/": PAGE,
     "api/docs/": PAGE,

@@ -5,13 +5,18 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from beneficiaries.models import Household
 from casework.choices import Role
 from casework.services import current_version, record_update
 from tests.factories import HouseholdFactory
 
-STALE = "该记录已被他人修改，请刷新后重试。"
+
+def stale(record, by, fields):
+    """The refusal of a stale save: who changed which fields since, and when (the latest history row)."""
+    when = timezone.localtime(record.history.latest("history_id").history_date).strftime("%Y-%m-%d %H:%M")
+    return f"该记录已被 {by} 于 {when} 修改（{fields}），请刷新后重试。"
 
 
 @pytest.fixture
@@ -53,7 +58,7 @@ def test_a_save_from_a_stale_version_is_refused_and_writes_nothing(household, ca
             expected_version=read_version,
         )
 
-    assert refused.value.message_dict == {"version": [STALE]}
+    assert refused.value.message_dict == {"version": [stale(household, caseworker.username, "家庭住址")]}
     assert Household.objects.get(pk=household.pk).address == "他人地址"
     assert household.history.count() == 2
 
@@ -85,9 +90,9 @@ def test_the_api_gives_the_version_as_etag_and_checks_if_match(client, household
     assert new_version > version
     assert saved["ETag"] == f'"{new_version}"'
 
-    stale = client.patch(url, {"address": "乙地址"}, content_type="application/json", HTTP_IF_MATCH=f'"{version}"')
-    assert stale.status_code == 412
-    assert stale.json() == {"version": [STALE]}
+    refused = client.patch(url, {"address": "乙地址"}, content_type="application/json", HTTP_IF_MATCH=f'"{version}"')
+    assert refused.status_code == 412
+    assert refused.json() == {"version": [stale(household, caseworker.username, "家庭住址")]}
     assert Household.objects.get(pk=household.pk).address == "甲地址"
     assert household.history.count() == 2
 
@@ -165,7 +170,9 @@ def test_two_sessions_saving_the_same_version_exactly_one_wins(tree, make_user):
 
     results = _race(save)
 
-    assert sorted(results, key=str) == sorted(["saved", {"version": [STALE]}], key=str)
+    assert sorted(results, key=str) == sorted(
+        ["saved", {"version": [stale(household, caseworker.username, "家庭住址")]}], key=str
+    )
     winner = results.index("saved")
     assert Household.objects.get(pk=household.pk).address == f"地址{winner}"
     assert household.history.count() == 2

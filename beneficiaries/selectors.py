@@ -1,6 +1,7 @@
 """Reads of persons and household files, always scoped to the user's subtree."""
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.filtersets import HouseholdFilterSet, PersonFilterSet
 from beneficiaries.models import Household, Person

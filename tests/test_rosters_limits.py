@@ -229,3 +229,26 @@ def test_files_past_the_retention_period_are_purged_and_the_report_still_downloa
     assert "按保留期限删除" in client.get(reverse("rosters:detail", args=[old.pk])).content.decode()
     again = services.roster_check(old, acting_user=user)
     assert messages(again) == ["该文件已超过保留期限并被删除，请重新上传。"]
+
+
+def test_rotate_keys_re_encrypts_the_stored_files_one_at_a_time(user, tree, settings):
+    from cryptography.fernet import Fernet
+
+    from casework import crypto
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [old]
+    crypto.reset_cache()
+    try:
+        content = f"姓名,身份证号码,服务类型,服务日期\n赵红,{WORKER_ID},职业介绍,2024-06-03\n".encode()
+        roster_import = upload(user, tree, content, file_name="roster.csv")
+        history = roster_import.history.count()
+        settings.FIELD_ENCRYPTION_KEYS = [new, old]
+        crypto.reset_cache()
+        call_command("rotate_keys", stdout=io.StringIO())
+        token = RosterImport.objects.values_list("content_encrypted", flat=True).get(pk=roster_import.pk)
+        assert Fernet(new.encode()).decrypt(token.encode()) == content
+        assert roster_import.history.count() == history
+        assert RosterImport.rotation_batch_size == 1
+    finally:
+        crypto.reset_cache()

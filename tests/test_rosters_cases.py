@@ -213,3 +213,12 @@ def test_an_amount_out_of_range_is_refused_on_its_cell(user, tree, child, amount
     assert (sheet, row_number, column) == ("学生", 2, "助学金额(元)")
     assert message.startswith("无法识别的金额") if amount == "1e30" else "过大" in message
     assert not AidGrant.objects.exists()
+
+
+def test_a_template_downloaded_in_english_imports_in_the_worker(user, tree):
+    with translation.override("en"):
+        content = template_bytes(KINDS["services"])
+    roster_import = run(content, "services", user, tree.city_a)
+    assert roster_import.status == Status.IMPORTED, problems(roster_import)
+    assert "Instructions" in roster_import.report["skipped"]
+    assert Service.objects.get().person.id_number == WORKER_ID

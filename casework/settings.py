@@ -185,6 +185,8 @@ ROSTER_UPLOAD_MAX_BYTES = env_int("CASEWORK_ROSTER_UPLOAD_MAX_BYTES", 20 * 1024 
 # An XLSX is a zip: its parts together, unpacked, and each large part's packing ratio.
 ROSTER_MAX_UNCOMPRESSED_BYTES = env_int("CASEWORK_ROSTER_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
 ROSTER_MAX_ZIP_RATIO = env_int("CASEWORK_ROSTER_MAX_ZIP_RATIO", 100)
+# The shared-strings part is read whole when the file is opened (in the web request too).
+ROSTER_MAX_SHARED_STRINGS_BYTES = env_int("CASEWORK_ROSTER_MAX_SHARED_STRINGS_BYTES", 32 * 1024 * 1024)
 # Rows with something in them, all sheets together; columns of a sheet.
 ROSTER_MAX_ROWS = env_int("CASEWORK_ROSTER_MAX_ROWS", 120_000)
 ROSTER_MAX_COLUMNS = env_int("CASEWORK_ROSTER_MAX_COLUMNS", 100)

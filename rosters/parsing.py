@@ -148,6 +148,12 @@ def _check_zip(content):
         parts = archive.infolist()
         if sum(part.file_size for part in parts) > settings.ROSTER_MAX_UNCOMPRESSED_BYTES:
             raise too_big
+        strings = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
+        if strings > settings.ROSTER_MAX_SHARED_STRINGS_BYTES:
+            raise UnreadableFile(
+                _("文件中的文字内容过多（上限 %(limit)s MB），已拒绝；请删去多余内容或分成几个文件上传。")
+                % {"limit": settings.ROSTER_MAX_SHARED_STRINGS_BYTES // (1024 * 1024)}
+            )
         for part in parts:
             # Small parts (styles, relations) may pack tightly without harm.
             if part.file_size > 1024 * 1024 and part.file_size > settings.ROSTER_MAX_ZIP_RATIO * part.compress_size:

@@ -102,6 +102,16 @@ def test_a_part_packed_past_the_zip_ratio_is_refused(user, tree):
         upload(user, tree, content)
 
 
+def test_a_shared_strings_part_past_its_own_limit_is_refused(user, tree, settings):
+    # Distinct strings pack loosely (no ratio alarm) but are all held in memory once the file is opened.
+    settings.ROSTER_MAX_SHARED_STRINGS_BYTES = 1024 * 1024
+    distinct = b"".join(b"<si><t>%07d</t></si>" % n for n in range(60_000))  # 1.3 MB
+    content = rewrite(services_roster([]), {"xl/sharedStrings.xml": b"<sst>" + distinct + b"</sst>"})
+    with pytest.raises(ValidationError) as refused:
+        upload(user, tree, content)
+    assert refused.value.messages == ["文件中的文字内容过多（上限 1 MB），已拒绝；请删去多余内容或分成几个文件上传。"]
+
+
 def test_an_xml_part_with_a_dtd_is_refused(user, tree):
     laughs = (
         b'<?xml version="1.0"?>\n<!-- a comment first -->\n<!DOCTYPE lolz [<!ENTITY lol "lol">'

@@ -105,6 +105,7 @@ def read(content, file_name, *, head=None):
 
 
 EXCEL_MAX_ROWS = 1_048_576
+MAX_PARTS = 10_000  # an XLSX of a few sheets has a few dozen parts
 _PROLOG = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->)", re.DOTALL)
 
 
@@ -146,6 +147,8 @@ def _check_zip(content):
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         parts = archive.infolist()
+        if len(parts) > MAX_PARTS:
+            raise UnreadableFile(_("无法读取该文件，请上传 .xlsx 或 .csv 文件。"))
         if sum(part.file_size for part in parts) > settings.ROSTER_MAX_UNCOMPRESSED_BYTES:
             raise too_big
         strings = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
@@ -166,7 +169,7 @@ def _check_zip(content):
 
 
 def _declares_dtd(archive, part):
-    """Whether the XML part has a ``<!DOCTYPE`` (entity expansion lives there): only its prolog is read."""
+    """Whether the XML part declares a ``<!DOCTYPE`` (entity expansion lives there): only its prolog is read."""
     with archive.open(part) as stream:
         head = stream.read(64 * 1024)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -175,7 +178,9 @@ def _declares_dtd(archive, part):
     position = 0
     while match := _PROLOG.match(head, position):
         position = match.end()
-    return head[position:].lstrip()[:9].upper() == b"<!DOCTYPE"
+    # After the declaration and comments comes the root element; "<!" here is a DOCTYPE (or a prolog
+    # too long to be honest), either refused.
+    return head[position:].lstrip()[:2] in (b"<!", b"<?")
 
 
 def _read_sheet(book, ws, limits, head):

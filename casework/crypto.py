@@ -32,6 +32,20 @@ def decrypt(token):
         raise RuntimeError("personal data cannot be decrypted with the configured keys") from exc
 
 
+def encrypt_bytes(data):
+    """A file's bytes as a Fernet token (text, so that ``rotate_keys`` finds it like any ``*_encrypted`` column)."""
+    return _fernet().encrypt(data).decode() if data else ""
+
+
+def decrypt_bytes(token):
+    if not token:
+        return b""
+    try:
+        return _fernet().decrypt(token.encode())
+    except InvalidToken as exc:  # pragma: no cover - a key problem, not user input
+        raise RuntimeError("a stored file cannot be decrypted with the configured keys") from exc
+
+
 def rotate(token):
     """Re-encrypt a token under the first (current) key."""
     return _fernet().rotate(token.encode()).decode() if token else token

@@ -192,6 +192,25 @@ STORAGES = {
 # `manage.py db_worker` next to the web server (make demo does).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+
+def env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+# Upload limits (README, "Limits"). One bundle limit for the import page and the API.
+BUNDLE_UPLOAD_MAX_BYTES = env_int("CASEWORK_BUNDLE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+ROSTER_UPLOAD_MAX_BYTES = env_int("CASEWORK_ROSTER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# An XLSX is a zip: its parts together, unpacked, and each large part's packing ratio.
+ROSTER_MAX_UNCOMPRESSED_BYTES = env_int("CASEWORK_ROSTER_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+ROSTER_MAX_ZIP_RATIO = env_int("CASEWORK_ROSTER_MAX_ZIP_RATIO", 100)
+# The shared-strings part is read whole when the file is opened (in the web request too).
+ROSTER_MAX_SHARED_STRINGS_BYTES = env_int("CASEWORK_ROSTER_MAX_SHARED_STRINGS_BYTES", 32 * 1024 * 1024)
+# Rows with something in them, all sheets together; columns of a sheet.
+ROSTER_MAX_ROWS = env_int("CASEWORK_ROSTER_MAX_ROWS", 120_000)
+ROSTER_MAX_COLUMNS = env_int("CASEWORK_ROSTER_MAX_COLUMNS", 100)
+# Uploaded roster files are kept (encrypted) this long, then `manage.py purge_roster_files` deletes them.
+ROSTER_FILE_RETENTION_DAYS = env_int("CASEWORK_ROSTER_FILE_RETENTION_DAYS", 30)
+
 SIMPLE_HISTORY_DATE_INDEX = "composite"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

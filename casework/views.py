@@ -1,6 +1,7 @@
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
 from casework import listing
+from casework.bundle.limits import bundle_too_large
 from casework.listing import Column, RecordType
 from casework.models import ExportLog
 from casework.services import user_set_password
@@ -65,9 +67,6 @@ class BundleImportForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("导入原因"), max_length=200, required=False)
 
 
-MAX_BUNDLE_BYTES = 50 * 1024 * 1024
-
-
 @login_required
 def bundle_import(request):
     """Upload a case bundle: checked all or nothing by the bundle importer; every refusal with its path."""
@@ -75,8 +74,8 @@ def bundle_import(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_BUNDLE_BYTES:
-            form.add_error("file", _("文件过大（不能超过 50 MB）。"))
+        if upload.size > settings.BUNDLE_UPLOAD_MAX_BYTES:
+            form.add_error("file", bundle_too_large())
         else:
             try:
                 bundle = json.loads(upload.read().decode("utf-8-sig"))

@@ -65,6 +65,7 @@ class Conversion:
     missing: set = field(default_factory=set)  # (sheet, header) of required columns the file lacks
     _keys: dict = field(default_factory=dict)  # (list, key) → index
     _refs: dict = field(default_factory=dict)  # (list, ref) → times seen
+    _first: dict = field(default_factory=dict)  # (what, key) → (sheet, row, value) of the first row that said it
 
     def add(self, name, record, origin, key=None):
         """Append ``record`` to the bundle's list ``name``; a record with a ``key`` already there is merged."""
@@ -97,6 +98,10 @@ class Conversion:
         self._refs[(name, base)] = seen
         return base if seen == 1 else f"{base}-{seen}"
 
+    def first(self, what, key, layout, row, value=None):
+        """``(sheet, row, value)`` of the first row that gave ``key``: this row's own when it is the first."""
+        return self._first.setdefault((what, key), (layout.sheet.name, row, value))
+
     def problem(self, layout, row, index, message):
         header = layout.headers.get(index) if (layout and index is not None) else None
         letter = column_letter(index) if index is not None else None
@@ -106,10 +111,38 @@ class Conversion:
 class Context:
     """What the conversion needs from outside the file: the default unit and the persons already on record."""
 
-    def __init__(self, *, org_code, persons=None):
+    def __init__(self, *, org_code, persons=None, schooling=None):
         self.org_code = org_code
         # id_number → {"name", "phone", "household", "relationship", "org"} of persons already on record
         self.persons = persons or {}
+        # (id_number, stage, entered_on) → ref of the school entries already on record
+        self.schooling = schooling or {}
+
+
+def _where(layout, first):
+    """How a message names an earlier row: "第3行", or "“培训”表第3行" when it is on another sheet."""
+    sheet, row, _value = first
+    if sheet == layout.sheet.name:
+        return _("第%(row)s行") % {"row": row}
+    return _("“%(sheet)s”表第%(row)s行") % {"sheet": sheet, "row": row}
+
+
+def _same_name(conv, layout, row, values):
+    """One ID number, one person: a second name for a number already named in the file is refused."""
+    number, name = values.get("id_number"), values.get("name")
+    if not number or not name:
+        return True
+    first = conv.first("name", number, layout, row, name)
+    if first[2] == name:
+        return True
+    conv.problem(
+        layout,
+        row,
+        layout.columns.get("name"),
+        _("同一身份证号码在%(first)s为“%(name)s”，在第%(row)s行为“%(other)s”；一个号码只能对应一人，请核对。")
+        % {"first": _where(layout, first), "name": first[2], "row": row, "other": name},
+    )
+    return False
 
 
 def _iso(value):
@@ -139,7 +172,7 @@ def _person(conv, ctx, layout, row, values, *, always=False):
     with what is on record (name, phone) so that nothing is wiped by omission.
     """
     number = values.get("id_number")
-    if not number:
+    if not number or not _same_name(conv, layout, row, values):
         return
     known = ctx.persons.get(number)
     has_household = bool(values.get("household"))
@@ -182,12 +215,27 @@ def _students(conv, ctx, layout, row, values):
     _person(conv, ctx, layout, row, values)
     number = values.get("id_number", "")
     record, fields = _pick(values, "id_number", "stage", "school", "entered_on")
-    record["ref"] = conv.ref(
-        "schooling", values.get("schooling_ref"), "sch", number, values.get("stage"), _iso(values.get("entered_on"))
-    )
+    entry = (number, values.get("stage"), _iso(values.get("entered_on")))
+    given = values.get("schooling_ref")
+    # An entry already on record keeps its ref: sent again unchanged, the importer writes nothing.
+    record["ref"] = given or ctx.schooling.get(entry) or conv.ref("schooling", None, "sch", *entry)
     fields["ref"] = "schooling_ref"
-    conv.add("schooling", record, Origin(layout, row, fields))
+    # Several grants of one school entry name it on several rows: one entry.
+    conv.add("schooling", record, Origin(layout, row, fields), key=given or entry)
     if "amount" in values or "granted_on" in values:
+        granted = _iso(values.get("granted_on"))
+        # A grant with its own ref in the file is the user's to tell apart; one without is a copy.
+        unique = granted and not values.get("grant_ref")
+        first = conv.first("grant", (number, granted), layout, row) if unique else (layout.sheet.name, row)
+        if first[:2] != (layout.sheet.name, row):
+            conv.problem(
+                layout,
+                row,
+                layout.columns.get("id_number"),
+                _("%(first)s和第%(row)s行是同一学生同一发放日期的助学款，同一笔助学只能登记一次；请删除重复的一行。")
+                % {"first": _where(layout, first), "row": row},
+            )
+            return
         record, fields = _pick(values, "id_number", "granted_on", "amount")
         record["ref"] = conv.ref("aid_grants", values.get("grant_ref"), "grant", number, record.get("granted_on"))
         fields["ref"] = "grant_ref"

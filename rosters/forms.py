@@ -1,10 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from rosters.parsing import IGNORE, mapping_key
 from rosters.templates import KIND_CHOICES
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
@@ -20,8 +19,10 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv")):
             raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件。"))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件不能超过50MB。"))
+        if upload.size > settings.ROSTER_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("文件不能超过 %(limit)s MB。") % {"limit": settings.ROSTER_UPLOAD_MAX_BYTES // (1024 * 1024)}
+            )
         return upload
 
 

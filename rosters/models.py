@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from casework import crypto
 from casework.history import HistoricalRecords
 from casework.models import Organisation
 from rosters.templates import KIND_CHOICES
@@ -40,7 +41,9 @@ class RosterImport(models.Model):
     kind = models.CharField(_("花名册类型"), max_length=32, choices=KIND_CHOICES)
     file_name = models.CharField(_("文件名"), max_length=255)
     sha256 = models.CharField(_("文件SHA-256"), max_length=64)
-    content = models.BinaryField(_("文件内容"), editable=False)
+    # The file, encrypted like the personal-data columns; emptied after the retention period.
+    content_encrypted = models.TextField(_("文件内容（加密）"), editable=False, blank=True, default="")
+    file_purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True, editable=False)
     mapping = models.JSONField(_("列对应"), default=dict, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.CHECK_QUEUED)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
@@ -51,9 +54,10 @@ class RosterImport(models.Model):
 
     # The file itself is kept once, not copied into every history row; the progress
     # counter changes every thousand rows and is not part of the record's story.
-    history = HistoricalRecords(excluded_fields=["content", "done_rows"])
+    history = HistoricalRecords(excluded_fields=["content_encrypted", "done_rows"])
 
     scope_path = "organisation__path"
+    rotation_batch_size = 1  # rotate_keys: one stored file in memory at a time
 
     class Meta:
         verbose_name = _("花名册导入")
@@ -62,6 +66,15 @@ class RosterImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name}（{self.get_kind_display()}）"
+
+    @property
+    def content(self):
+        """The uploaded file's bytes (empty once purged)."""
+        return crypto.decrypt_bytes(self.content_encrypted)
+
+    @content.setter
+    def content(self, data):
+        self.content_encrypted = crypto.encrypt_bytes(bytes(data))
 
     @property
     def running(self):

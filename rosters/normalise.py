@@ -11,8 +11,10 @@ import datetime
 import functools
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -56,6 +58,9 @@ def id_number(value):
     """
     if isinstance(value, bool):
         raise CellError(_("无法识别的身份证号码。"))
+    if isinstance(value, str):
+        # The apostrophe typed to make Excel keep the number as text (also as a Chinese quote mark).
+        value = value.strip().lstrip("'‘’`＇")
     if isinstance(value, (int, float)) or (isinstance(value, str) and _SCIENTIFIC.match(value.strip())):
         raise CellError(
             _(
@@ -115,23 +120,31 @@ def date(value):
     raise CellError(_("无法识别的日期“%(v)s”，请填写如 2014-09-01 的日期。") % {"v": raw})
 
 
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+MONEY_INTEGER_DIGITS = 12  # the amount columns hold 14 digits, 2 of them after the point
+
+
 def money(value):
     """Yuan as a decimal string; accepts ``12,345.50``, ``1200元``, ``￥300``."""
     if isinstance(value, bool):
         raise CellError(_("无法识别的金额。"))
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
+    if isinstance(value, (int, float)):
         # repr of a float is its shortest exact decimal form: 1234.5, not 1234.4999…
-        return str(Decimal(repr(value)))
-    raw = re.sub(r"[\s,，元¥￥]", "", text(value))
-    try:
+        amount = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    else:
+        raw = re.sub(r"[\s,，元¥￥]", "", text(value))
+        # Plain digits only: "1e30" would be a number with thirty zeros.
+        if not _PLAIN_NUMBER.match(raw):
+            raise CellError(_("无法识别的金额“%(v)s”，请填写数字（单位：元）。") % {"v": text(value)})
         amount = Decimal(raw)
-    except InvalidOperation:
-        raise CellError(_("无法识别的金额“%(v)s”，请填写数字（单位：元）。") % {"v": text(value)}) from None
     if not amount.is_finite():
         raise CellError(_("无法识别的金额“%(v)s”，请填写数字（单位：元）。") % {"v": text(value)})
-    return str(amount)
+    if amount and amount.adjusted() >= MONEY_INTEGER_DIGITS:
+        raise CellError(
+            _("金额“%(v)s”过大（最多%(digits)s位整数，单位：元）。")
+            % {"v": text(value), "digits": MONEY_INTEGER_DIGITS}
+        )
+    return format(amount, "f")
 
 
 def integer(value):
@@ -176,7 +189,10 @@ def _key(value):
 def _choice_lookup(choices, aliases, language):
     # Built once per enumeration and language: a roster has many rows, the labels do not change.
     lookup = {_key(code): code for code in choices.values}
-    lookup.update({_key(label): code for code, label in choices.choices})
+    # The labels in Chinese and in every language of the interface, so the page and the worker read a file alike.
+    for other in [None, *(code for code, _name in settings.LANGUAGES), language]:
+        with translation.override(other):
+            lookup.update({_key(label): code for code, label in choices.choices})
     lookup.update({_key(alias): code for alias, code in aliases})
     return lookup
 

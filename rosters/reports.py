@@ -10,13 +10,18 @@ from openpyxl.styles import Font, PatternFill
 
 from rosters import parsing
 
-ERROR_HEADER = "错误说明"
+ERROR_HEADER = parsing.ERROR_HEADER
 _BAD = PatternFill("solid", fgColor="FFC7CE")
 _BAD_FONT = Font(bold=True, color="9C0006")
 
 
 def _workbook(roster_import):
     content = bytes(roster_import.content)
+    if not content:
+        # The file is past its retention period: the report keeps only the list of problems.
+        book = Workbook()
+        book.remove(book.active)
+        return book
     if content[:2] == b"PK" and not roster_import.file_name.lower().endswith(".csv"):
         return load_workbook(io.BytesIO(content))
     book = Workbook()
@@ -46,7 +51,14 @@ def error_workbook(roster_import):
         if name not in book.sheetnames:
             continue
         sheet = book[name]
-        column = sheet.max_column + 1
+        # A report uploaded again (after fixing) reuses its column, cleared, instead of adding another.
+        header_cells = sheet[header_row] if header_row <= sheet.max_row else ()
+        column = next((c.column for c in header_cells if c.value == ERROR_HEADER), None)
+        if column is None:
+            column = sheet.max_column + 1
+        else:
+            for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=column, max_col=column):
+                cell.value = None
         title = sheet.cell(row=header_row, column=column, value=ERROR_HEADER)
         title.font = _BAD_FONT
         sheet.column_dimensions[title.column_letter].width = 60
@@ -62,6 +74,8 @@ def error_workbook(roster_import):
                     cell = sheet[f"{p['letter']}{row}"]
                     cell.fill = _BAD
                     cell.comment = Comment(p["message"], "")
+    for stale in [n for n in book.sheetnames if n in (parsing.REPORT_SHEET, _(parsing.REPORT_SHEET))]:
+        del book[stale]
     listing = book.create_sheet(_("错误清单"))
     listing.append([_("工作表"), _("行号"), _("列"), _("错误说明")])
     for cell in listing[1]:

@@ -1,6 +1,6 @@
 """Reads for roster imports, scoped to the user's subtree."""
 
-from beneficiaries.models import Person
+from beneficiaries.models import Person, Schooling
 from casework.models import Organisation
 from casework.scoping import scoped
 from rosters.models import RosterImport
@@ -8,7 +8,7 @@ from rosters.models import RosterImport
 
 def roster_imports_for(user):
     """The roster imports of the user's subtree, newest first (without the stored files)."""
-    return scoped(RosterImport.objects.select_related("organisation", "user").defer("content"), user)
+    return scoped(RosterImport.objects.select_related("organisation", "user").defer("content_encrypted"), user)
 
 
 def organisations_for(user):
@@ -40,6 +40,26 @@ def persons_on_record(user, id_numbers, *, chunk=2000):
                 "relationship": person.relationship or None,
                 "org": person.organisation.code,
             }
+    return found
+
+
+def schooling_on_record(user, id_numbers, *, chunk=2000):
+    """``{(id_number, stage, entered_on ISO date): ref}`` of the school entries on record for these persons,
+    in the user's subtree (every person's without a user, as :func:`persons_on_record`).
+
+    A roster row naming an entry already there sends it under its own ref, so it is
+    not added a second time (and, unchanged, not written at all).
+    """
+    digests = {Person.digest(number): number for number in id_numbers}
+    keys = list(digests)
+    found = {}
+    entries = Schooling.objects.all() if user is None else scoped(Schooling.objects.all(), user)
+    for start in range(0, len(keys), chunk):
+        rows = entries.filter(person__id_number_digest__in=keys[start : start + chunk]).values_list(
+            "person__id_number_digest", "stage", "entered_on", "ref"
+        )
+        for digest, stage, entered_on, ref in rows.order_by("pk"):
+            found.setdefault((digests[digest], stage, entered_on.isoformat()), ref)
     return found
 
 

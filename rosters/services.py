@@ -6,8 +6,10 @@ confirms, for real, all-or-nothing. The importer is the one code path for the
 rules; its refusals come back as cells of the user's spreadsheet.
 """
 
+import datetime
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from casework.scoping import within_scope
 from casework.services import model_save, model_update
 from rosters import conversion, parsing, selectors
-from rosters.models import RosterImport, Status
+from rosters.models import RUNNING, RosterImport, Status
 from rosters.templates import KINDS
 
 PROGRESS_EVERY = 1000
@@ -53,10 +55,16 @@ def _read(content, file_name, head=None):
         raise ValidationError(str(error)) from None
 
 
+def _stored(roster_import):
+    if roster_import.file_purged_at:
+        raise ValidationError(_("该文件已超过保留期限并被删除，请重新上传。"))
+    return roster_import.content
+
+
 def unknown_headers(roster_import):
     """``[(sheet name, header, section)]`` of the columns whose header names no field (for the mapping form)."""
     kind = KINDS[roster_import.kind]
-    sheets = _read(bytes(roster_import.content), roster_import.file_name, head=parsing.HEADER_SEARCH_ROWS + 2)
+    sheets = _read(_stored(roster_import), roster_import.file_name, head=parsing.HEADER_SEARCH_ROWS + 2)
     layouts, _skipped = _layouts(sheets, kind, roster_import.mapping)
     return [(lay.sheet.name, lay.headers[i], lay.section) for lay in layouts for i in lay.unknown]
 
@@ -72,6 +80,10 @@ def roster_upload(*, acting_user, organisation, kind, file_name, content):
         raise PermissionDenied(_("只能为本单位及下级单位导入花名册。"))
     if kind not in KINDS:
         raise ValidationError({"kind": _("未知的花名册类型。")})
+    if len(content) > settings.ROSTER_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("文件不能超过 %(limit)s MB。") % {"limit": settings.ROSTER_UPLOAD_MAX_BYTES // (1024 * 1024)}
+        )
     layouts, _skipped = _layouts(_read(content, file_name, head=parsing.HEADER_SEARCH_ROWS + 2), KINDS[kind], {})
     # An estimate for the progress bar (blank rows included), 0 when a sheet does not state
     # its size; the check counts exactly.
@@ -115,21 +127,23 @@ def _progress(roster_import):
 
 
 def analyse(roster_import, *, progress=None):
-    """Read the stored file and build its bundle: ``(conversion, layouts, skipped sheets)``.
+    """Read the stored file and build its bundle: ``(conversion, layouts, skipped sheets, hidden)``.
 
     Problems found here are the reader's (unreadable cells, missing columns, units
     outside the user's subtree); the rules are left to the bundle importer.
     """
     kind = KINDS[roster_import.kind]
-    sheets = _read(bytes(roster_import.content), roster_import.file_name)
+    sheets = _read(_stored(roster_import), roster_import.file_name)
     layouts, skipped = _layouts(sheets, kind, roster_import.mapping)
+    numbers = conversion.identities(layouts)
     ctx = conversion.Context(
         org_code=roster_import.organisation.code,
-        persons=selectors.persons_on_record(roster_import.user, conversion.identities(layouts)),
+        persons=selectors.persons_on_record(roster_import.user, numbers),
+        schooling=selectors.schooling_on_record(roster_import.user, numbers),
     )
     conv = conversion.convert(layouts, ctx, progress=progress, every=PROGRESS_EVERY)
     _check_units(conv, roster_import.user)
-    return conv, layouts, skipped
+    return conv, layouts, skipped, parsing.hidden(sheets, layouts)
 
 
 def _check_units(conv, user):
@@ -152,7 +166,7 @@ def _check_units(conv, user):
             )
 
 
-def _report(conv, layouts, skipped, problems):
+def _report(conv, layouts, skipped, hidden, problems):
     counts = {k: len(v) for k, v in conv.bundle.items() if isinstance(v, list) and v}
     return {
         "rows": conv.rows,
@@ -167,12 +181,13 @@ def _report(conv, layouts, skipped, problems):
             for lay in layouts
         ],
         "skipped": skipped,
+        "hidden": hidden,
         "problems": [p.as_dict() for p in problems],
     }
 
 
 def _run(roster_import, *, dry_run):
-    conv, layouts, skipped = analyse(roster_import, progress=_progress(roster_import))
+    conv, layouts, skipped, hidden = analyse(roster_import, progress=_progress(roster_import))
     RosterImport.objects.filter(pk=roster_import.pk).update(done_rows=conv.rows)
     # Saved with the status below: the count is now exact, no longer the upload's estimate.
     roster_import.done_rows = roster_import.total_rows = conv.rows
@@ -183,7 +198,7 @@ def _run(roster_import, *, dry_run):
             conv.bundle, acting_user=roster_import.user, reason=roster_import.reason, dry_run=dry_run or bool(problems)
         )
         problems = conversion.merge_refusals(conv, refusals)
-    return _report(conv, layouts, skipped, problems), problems
+    return _report(conv, layouts, skipped, hidden, problems), problems
 
 
 def roster_check(roster_import, *, acting_user=None):
@@ -235,6 +250,32 @@ def _guarded_run(roster_import, *, dry_run, failed):
             },
         )
         raise
+
+
+def purge_files(*, dry_run=False, now=None):
+    """Delete the stored files of imports older than ``ROSTER_FILE_RETENTION_DAYS``; the records and reports stay.
+
+    Imports still running keep their file. Returns the imports purged (or, with ``dry_run``, to be purged).
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.ROSTER_FILE_RETENTION_DAYS)
+    due = list(
+        RosterImport.objects.filter(created_at__lt=cutoff, file_purged_at__isnull=True)
+        .exclude(status__in=RUNNING)
+        .defer("content_encrypted")
+        .order_by("pk")
+    )
+    if dry_run:
+        return due
+    for roster_import in due:
+        with transaction.atomic():
+            model_update(
+                roster_import,
+                acting_user=None,
+                reason=_("花名册文件超过保留期限（%(days)s天），已删除")
+                % {"days": settings.ROSTER_FILE_RETENTION_DAYS},
+                data={"content_encrypted": "", "file_purged_at": timezone.now()},
+            )
+    return due
 
 
 def _problem(error):

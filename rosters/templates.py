@@ -9,6 +9,8 @@ import datetime
 import io
 from dataclasses import dataclass, field, replace
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
@@ -27,6 +29,15 @@ from rosters import normalise
 D = datetime.date
 
 
+def translated(text):
+    """``text`` (a lazy translation) as written in Chinese and in each language of the interface."""
+    forms = [str(text)]
+    for language in [None, *(code for code, _name in settings.LANGUAGES)]:
+        with translation.override(language):
+            forms.append(str(text))
+    return forms
+
+
 @dataclass(frozen=True)
 class Column:
     field: str
@@ -40,8 +51,10 @@ class Column:
     note: str = ""
 
     def headers(self):
-        """Every comparable form this column is known by."""
-        return {normalise.header(h) for h in (self.header, *self.synonyms)}
+        """Every comparable form this column is known by: its header in Chinese and in every language
+        of the interface, and its synonyms. The one table of header names, for the page, the worker
+        and the command line alike, whatever language each runs in."""
+        return {normalise.header(h) for h in (*translated(self.header), *self.synonyms)}
 
     def normalise(self, value):
         if self.type == "choice":
@@ -105,7 +118,7 @@ WORKER_ID = _id(41, D(1985, 7, 20))
 ORG = Column(
     "org", _("单位代码"), synonyms=("填报单位代码", "工会代码", "建档单位代码"), note=_("留空则为导入时选择的单位")
 )
-NAME = Column("name", _("姓名"), synonyms=("学生姓名", "学员姓名", "人员姓名", "职工姓名", "成员姓名"))
+NAME = Column("name", _("姓名"), synonyms=("名字", "学生姓名", "学员姓名", "人员姓名", "职工姓名", "成员姓名"))
 ID = Column(
     "id_number",
     _("身份证号码"),
@@ -251,7 +264,11 @@ STUDENTS = Kind(
                     "entered_on", _("入学日期"), "date", required=True, synonyms=("入学时间",), example=D(2024, 9, 1)
                 ),
                 Column(
-                    "amount", _("助学金额（元）"), "money", synonyms=("助学金额", "资助金额", "金额"), example="2,000"
+                    "amount",
+                    _("助学金额（元）"),
+                    "money",
+                    synonyms=("助学金额", "资助金额", "救助金额", "助学金", "发放金额", "金额"),
+                    example="2,000",
                 ),
                 Column("granted_on", _("发放日期"), "date", synonyms=("资助日期", "发放时间"), example=D(2024, 9, 10)),
                 Column("schooling_ref", _("就学编号"), note=_("可留空：留空时按内容生成")),

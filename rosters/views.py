@@ -112,6 +112,7 @@ def roster_detail(request, pk):
             "problem_count": len(problems),
             "more": max(0, len(problems) - REPORT_ROWS_SHOWN),
             "counts": (roster_import.report or {}).get("counts", {}),
+            "hidden": (roster_import.report or {}).get("hidden", {}),
         },
     )
 

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from casework.api.base import change_reason
 from casework.bundle.importer import import_bundle
+from casework.bundle.limits import LimitedJSONParser
 from casework.permissions import IsScopedUser
 
 
@@ -15,10 +16,12 @@ class BundleImportView(APIView):
     """Import a case bundle (the JSON body) all or nothing; ``?dry_run=1`` checks without writing.
 
     The report is the command's: every refusal with its path. Records whose unit
-    lies outside the user's subtree are refused like any other problem.
+    lies outside the user's subtree are refused like any other problem. A body
+    over ``BUNDLE_UPLOAD_MAX_BYTES`` (the import page's limit too) is refused with 400.
     """
 
     permission_classes = [IsScopedUser]
+    parser_classes = [LimitedJSONParser]
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,

@@ -55,6 +55,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{verb} {total} value(s)"))
 
     def _rotate_model(self, model, fields, current, batch_size, dry_run):
+        # A model holding whole files (roster uploads) says how many of them fit in memory at once.
+        batch_size = min(batch_size, getattr(model, "rotation_batch_size", batch_size))
         pk = model._meta.pk.attname
         rows = model._base_manager.order_by(pk).values_list(pk, *fields)
         last, count = None, 0

@@ -59,6 +59,11 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         report = roster_import.report
+        hidden = report.get("hidden", {})
+        for name in hidden.get("sheets", []):
+            self.stderr.write(f"hidden sheet not imported: {name}")
+        for item in hidden.get("rows", []):
+            self.stderr.write(f"hidden rows not imported: {item['sheet']} {', '.join(map(str, item['rows']))}")
         for problem in report.get("problems", []):
             place = " ".join(
                 str(part)

@@ -1,12 +1,12 @@
-import json
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import ParseError
 
 from casework import listing
+from casework.api.parsers import parse_json_file
 from casework.listing import Column, RecordType
 from casework.models import ExportLog
 
@@ -60,9 +60,9 @@ def bundle_import(request):
             form.add_error("file", _("文件过大（不能超过 50 MB）。"))
         else:
             try:
-                bundle = json.loads(upload.read().decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                form.add_error("file", _("不是有效的 JSON 文件：%(e)s") % {"e": error})
+                bundle = parse_json_file(upload)
+            except ParseError as error:
+                form.add_error("file", str(error.detail))
             else:
                 from casework.bundle import import_bundle
 

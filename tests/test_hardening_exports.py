@@ -347,3 +347,20 @@ def test_a_notice_period_past_the_last_date_is_refused(tree, make_user, client):
     )
     assert result.ok and result.counts["notices"]["created"] == 1
     assert not Notice.objects.exists()
+
+
+def test_a_roster_amount_out_of_range_is_refused_on_its_cell(tree, make_user, settings):
+    from rosters.models import Status
+    from rosters.templates import KINDS, template_bytes
+    from tests.test_rosters_import import problems, run
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    book = load_workbook(io.BytesIO(template_bytes(KINDS["funds"])))
+    book["筹集资金"]["D2"] = "1e30"
+    book["使用资金"]["D2"] = "1e13"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    roster_import = run(buffer.getvalue(), "funds", make_user(tree.city_a), tree.city_a)
+    assert roster_import.status == Status.REFUSED
+    assert [p[:3] for p in problems(roster_import)] == [("筹集资金", 2, "金额(元)"), ("使用资金", 2, "金额(元)")]
+    assert "金额过大" in problems(roster_import)[0][3] and not FundReceipt.objects.exists()

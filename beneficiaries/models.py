@@ -22,6 +22,7 @@ from casework import crypto
 from casework.dates import is_future
 from casework.history import HistoricalRecords
 from casework.models import Organisation, new_ref
+from casework.validators import code_validator
 
 
 def not_in_future(value):
@@ -116,8 +117,10 @@ class Household(models.Model):
         errors = {}
         from beneficiaries.choices import HardshipReason
 
-        unknown = set(self.hardship_reasons or []) - set(HardshipReason.values)
-        if unknown:
+        reasons = self.hardship_reasons or []
+        if not isinstance(reasons, list) or not all(isinstance(reason, str) for reason in reasons):
+            errors["hardship_reasons"] = _("致困原因应为文本列表。")
+        elif unknown := set(reasons) - set(HardshipReason.values):
             errors["hardship_reasons"] = _("未知的致困原因：%(v)s") % {"v": "、".join(sorted(unknown))}
         if self.reviewed_on and self.applied_on and self.reviewed_on < self.applied_on:
             errors["reviewed_on"] = _("审核日期不能早于申请日期。")
@@ -266,7 +269,7 @@ class Person(models.Model):
 class Schooling(models.Model):
     """A school entry (升学): the stage a student entered and when."""
 
-    ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref)
+    ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref, validators=[code_validator])
     person = models.ForeignKey(Person, verbose_name=_("学生"), on_delete=models.PROTECT, related_name="schooling")
     stage = models.CharField(_("学段"), max_length=32, choices=Stage.choices)
     school = models.CharField(_("学校"), max_length=200)

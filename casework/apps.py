@@ -11,3 +11,9 @@ class CaseworkConfig(AppConfig):
         from casework import security, views  # noqa: F401
 
         security.connect_signals()
+
+        from django.apps import apps
+
+        from casework.validators import PROJECT_APPS, attach_text_validators
+
+        attach_text_validators(m for m in apps.get_models() if m._meta.app_label in PROJECT_APPS)

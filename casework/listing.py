@@ -260,8 +260,7 @@ def record_export(request, kind, fmt):
             exports.as_xlsx(record_type.label, headers, rows),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.attachment(response, name)
 
 
 def _cell(value):

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from casework.choices import Level, Role
 from casework.history import HistoricalRecords
+from casework.validators import code_validator
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -18,7 +19,7 @@ class OrganisationQuerySet(models.QuerySet):
 class Organisation(models.Model):
     """A union unit; ``path`` is the chain of codes from the root, so a subtree is one prefix."""
 
-    code = models.CharField(_("单位代码"), max_length=32, unique=True)
+    code = models.CharField(_("单位代码"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("单位名称"), max_length=200)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
@@ -76,7 +77,7 @@ def new_ref():
 class Record(models.Model):
     """Base of the case records that a unit recorded: a stable ``ref`` and the recording unit."""
 
-    ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref)
+    ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref, validators=[code_validator])
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="%(app_label)s_%(class)s_set"
     )
@@ -141,7 +142,12 @@ class ExportLog(models.Model):
     )
     user_name = models.CharField(_("导出人账号"), max_length=150)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("导出人单位"), null=True, on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name=_("导出人单位"),
+        null=True,
+        blank=True,  # a superuser attached to no unit exports too, and is logged
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     model = models.CharField(_("数据类型"), max_length=100)
     filters = models.JSONField(_("筛选条件"), default=dict, blank=True)

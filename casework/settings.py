@@ -220,6 +220,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["casework.permissions.IsScopedUser"],
+    # A body nested too deep is a 400, not a server error (casework.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "casework.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -1,5 +1,3 @@
-import json
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -10,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
+from rest_framework.exceptions import ParseError
 
 from casework import listing
+from casework.api.parsers import parse_json_file
 from casework.bundle.limits import bundle_too_large
 from casework.listing import Column, RecordType
 from casework.models import ExportLog
@@ -78,9 +78,9 @@ def bundle_import(request):
             form.add_error("file", bundle_too_large())
         else:
             try:
-                bundle = json.loads(upload.read().decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                form.add_error("file", _("不是有效的 JSON 文件：%(e)s") % {"e": error})
+                bundle = parse_json_file(upload)
+            except ParseError as error:
+                form.add_error("file", str(error.detail))
             else:
                 from casework.bundle import import_bundle
 

@@ -9,6 +9,7 @@ from beneficiaries.models import Graduate, Person, not_in_future
 from casework.choices import Category
 from casework.history import HistoricalRecords
 from casework.models import Organisation, Record, new_ref
+from casework.validators import code_validator
 from employment.choices import (
     CertificateLevel,
     Channel,
@@ -27,7 +28,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 class Institution(models.Model):
     """A training institution (培训机构) and the national designations it holds."""
 
-    code = models.CharField(_("机构代码"), max_length=64, unique=True)
+    code = models.CharField(_("机构代码"), max_length=64, unique=True, validators=[code_validator])
     name = models.CharField(_("机构名称"), max_length=200)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("主管单位"), on_delete=models.PROTECT, related_name="institutions"
@@ -88,7 +89,7 @@ class Certificate(models.Model):
     """A vocational certificate (职业资格证书); it carries no organisation, so it is no ``Record``, but its
     ``ref`` works like one: generated when typed in, the bundle's key when imported."""
 
-    ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref)
+    ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref, validators=[code_validator])
     person = models.ForeignKey(Person, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="certificates")
     issuer = models.CharField(_("发证部门"), max_length=16, choices=Issuer.choices)
     level = models.CharField(_("等级"), max_length=32, choices=CertificateLevel.choices)

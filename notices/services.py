@@ -23,6 +23,7 @@ from notices.models import Notice, NoticeEntry, Objection
 
 # Fields of a notice a reviewer chooses; everything else is set by the workflow.
 NOTICE_FIELDS = ("title", "posted_at", "contact", "starts_on", "ends_on", "mask_names")
+MAX_AMOUNT = Decimal("1e12")  # NoticeEntry.amount: 14 digits, 2 of them decimals
 
 
 def _period(starts_on, ends_on, period_days):
@@ -32,7 +33,10 @@ def _period(starts_on, ends_on, period_days):
     days = period_days or selectors.period_days()
     if days < 1:
         raise ValidationError({"period_days": _("公示期至少为1天。")})
-    return starts_on + datetime.timedelta(days=days - 1)
+    try:
+        return starts_on + datetime.timedelta(days=days - 1)
+    except OverflowError:
+        raise ValidationError({"period_days": _("公示期超出了可以记录的日期范围（9999年12月31日）。")}) from None
 
 
 def _amount(value):
@@ -40,7 +44,7 @@ def _amount(value):
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         return None
-    return amount if amount > 0 else None
+    return amount if 0 < amount < MAX_AMOUNT else None
 
 
 def _checked_entries(organisation, entries, *, day, exclude_notice=None):

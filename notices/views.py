@@ -1,7 +1,6 @@
 """Web pages of public notices: list, build, edit a draft, detail with its workflow, print view, PDF, objections."""
 
 from functools import wraps
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework.exports import attachment
 from casework.permissions import IsReviewer
 from casework.selectors import organisations_for
 from notices import forms, printing, selectors, services
@@ -46,8 +46,8 @@ def _errors(request, error):
 
 
 def _add_errors(form, error):
-    problems_by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
-    for field, problems in problems_by_field.items():
+    by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+    for field, problems in by_field.items():
         for problem in problems:
             message = " ".join(problem.messages) if hasattr(problem, "messages") else str(problem)
             form.add_error(field if field in form.fields else None, message)
@@ -242,8 +242,7 @@ def notice_print(request, pk):
 def notice_pdf(request, pk):
     notice = _notice_or_404(request.user, pk)
     response = HttpResponse(printing.render_pdf(notice), content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(printing.pdf_filename(notice))}"
-    return response
+    return attachment(response, printing.pdf_filename(notice))
 
 
 @login_required

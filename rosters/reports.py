@@ -8,6 +8,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from casework.exports import append_row, sheet_title, xlsx_bytes
 from rosters import parsing
 
 ERROR_HEADER = parsing.ERROR_HEADER
@@ -27,9 +28,9 @@ def _workbook(roster_import):
     book = Workbook()
     sheet = book.active
     for sheet_data in parsing.read(content, roster_import.file_name):
-        sheet.title = sheet_data.name[:31]
+        sheet.title = sheet_title(sheet_data.name)  # a CSV's sheet is named after the file
         for row in sheet_data.rows:
-            sheet.append(list(row))
+            append_row(sheet, row)
     return book
 
 
@@ -42,11 +43,11 @@ def error_workbook(roster_import):
     report = roster_import.report or {}
     problems = report.get("problems", [])
     book = _workbook(roster_import)
-    header_rows = {s["name"]: s["header_row"] for s in report.get("sheets", [])}
+    header_rows = {sheet_title(s["name"]): s["header_row"] for s in report.get("sheets", [])}
     by_row = defaultdict(list)
     for problem in problems:
-        if problem.get("sheet") in book.sheetnames and problem.get("row"):
-            by_row[(problem["sheet"], problem["row"])].append(problem)
+        if problem.get("sheet") and sheet_title(problem["sheet"]) in book.sheetnames and problem.get("row"):
+            by_row[(sheet_title(problem["sheet"]), problem["row"])].append(problem)
     for name, header_row in header_rows.items():
         if name not in book.sheetnames:
             continue
@@ -87,6 +88,4 @@ def error_workbook(roster_import):
 
 
 def error_bytes(roster_import):
-    buffer = io.BytesIO()
-    error_workbook(roster_import).save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(error_workbook(roster_import))

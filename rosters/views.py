@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework.exports import attachment
 from rosters import forms, reports, selectors, services, tasks
 from rosters.models import Status
 from rosters.templates import KINDS, template_bytes
@@ -18,14 +19,7 @@ REPORT_ROWS_SHOWN = 500
 
 def _xlsx(content, filename):
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name):
-    from urllib.parse import quote
-
-    return quote(name)
+    return attachment(response, filename)
 
 
 def _scoped_or_404(user, pk):

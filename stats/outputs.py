@@ -1,6 +1,5 @@
 """The three forms of a return: JSON (machine-readable), XLSX and an HTML print view laid out like the notice."""
 
-import io
 import json
 import re
 from decimal import Decimal
@@ -8,6 +7,8 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from casework.exports import cell_value, xlsx_bytes
 
 BLANK = re.compile(r"\{(a[123]\.[a-z0-9_.]+)\}")
 
@@ -76,7 +77,7 @@ def as_xlsx(result, preparer="", phone=""):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    head = header(result, preparer, phone)
+    head = {key: cell_value(value) for key, value in header(result, preparer, phone).items()}
     book = Workbook()
     sheet = book.active
     sheet.title = _("报表")
@@ -119,9 +120,7 @@ def as_xlsx(result, preparer="", phone=""):
         notes.append([_("提示")])
         for warning in result.warnings:
             notes.append([warning["message"]])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(book)
 
 
 def _number(value):

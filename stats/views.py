@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework.choices import Role
+from casework.exports import attachment
 from casework.scoping import scoped
 from casework.selectors import organisations_for
 from casework.webforms import DateInput
@@ -163,8 +164,7 @@ def return_xlsx(request):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"return-a{result.attachment.number}-{result.organisation['code']}-{result.cutoff.isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(response, name)
 
 
 @login_required

@@ -58,4 +58,4 @@ def test_a_file_that_is_not_json_is_refused_next_to_the_field(tree, make_user, c
     response = client.post(
         reverse("bundle-import"), {"file": SimpleUploadedFile("x.json", b"{not json", content_type="application/json")}
     )
-    assert "不是有效的 JSON 文件" in response.content.decode()
+    assert "不是有效的 JSON" in response.content.decode()

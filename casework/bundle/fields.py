@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 MISSING = object()
+MONEY_DIGITS = 14  # the amount columns' max_digits (12 digits of yuan, 2 of fen)
 
 
 class Refusal(Exception):
@@ -78,6 +79,8 @@ class Money(Field):
             raise Refusal(_("金额不是有效的数字：%(v)s") % {"v": raw}) from None
         if not value.is_finite():
             raise Refusal(_("金额不是有效的数字：%(v)s") % {"v": raw})
+        if value.adjusted() >= MONEY_DIGITS - 2:
+            raise Refusal(_("金额过大（整数部分最多 12 位）：%(v)s") % {"v": raw})
         if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
             raise Refusal(_("金额最多保留两位小数。"))
         return value.quantize(Decimal("0.01"))

@@ -5,7 +5,8 @@ import io
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+
+from casework.api.parsers import JSONParser
 
 
 def bundle_too_large():
@@ -13,7 +14,8 @@ def bundle_too_large():
 
 
 class LimitedJSONParser(JSONParser):
-    """JSON read only up to ``BUNDLE_UPLOAD_MAX_BYTES``: a larger body is refused before it is parsed."""
+    """JSON read only up to ``BUNDLE_UPLOAD_MAX_BYTES``: a larger body is refused before it is parsed
+    (then parsed by the API's one JSON parser, which refuses deep nesting and broken JSON in Chinese)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         limit = settings.BUNDLE_UPLOAD_MAX_BYTES

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from casework.api.base import ScopedModelViewSet, change_reason
+from casework.exports import attachment
 from casework.models import Organisation
 from casework.permissions import IsReviewer, IsScopedUser
 from casework.scoping import scoped
@@ -120,8 +121,7 @@ class NoticeViewSet(ScopedModelViewSet):
         """The printable list as an A4 PDF (names as the unit chose, ID numbers masked)."""
         notice = self.get_object()
         response = HttpResponse(printing.render_pdf(notice), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="notice-{notice.ref}.pdf"'
-        return response
+        return attachment(response, f"notice-{notice.ref}.pdf")
 
     @extend_schema(methods=["post"], request=serializers.ObjectionSerializer, responses=serializers.ObjectionSerializer)
     @extend_schema(methods=["get"], responses=serializers.ObjectionSerializer(many=True))

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.api.base import change_reason
+from casework.exports import attachment
 from casework.permissions import IsScopedUser, IsStatisticsOfficer
 from stats import outputs, selectors, services
 from stats.api import serializers
@@ -27,8 +28,7 @@ def _download(result, kind, preparer="", phone=""):
             outputs.as_xlsx(result, preparer, phone),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return attachment(response, f"{name}.xlsx")
     return HttpResponse(outputs.as_html(result, preparer, phone), content_type="text/html; charset=utf-8")
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beneficiaries', '0004_schooling_ref_default'),
+        ('beneficiaries', '0005_spec_admitted_on'),
     ]
 
     operations = [

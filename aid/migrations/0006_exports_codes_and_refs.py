@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aid', '0003_period_index'),
+        ('aid', '0005_spec_assistance_measures'),
     ]
 
     operations = [

@@ -42,7 +42,7 @@ class HouseholdStatus(models.TextChoices):
 
 
 class ReviewOutcome(models.TextChoices):
-    CONFIRMED = "confirm", _("继续帮扶")
+    CONFIRMED = "confirmed", _("继续帮扶")
     UPDATED = "updated", _("信息已更新")
     CLOSED = "closed", _("脱困退出")
 

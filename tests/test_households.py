@@ -74,7 +74,7 @@ def test_the_whole_workflow_is_dated_and_attributed(tree, people):
     household = services.household_file(household, acting_user=reviewer, day=D(2014, 3, 20))
     assert (household.status, household.filed_on, household.filed_by) == ("on_file", D(2014, 3, 20), reviewer)
 
-    review = services.annual_review_record(household, outcome="confirm", acting_user=caseworker, day=D(2014, 12, 1))
+    review = services.annual_review_record(household, outcome="confirmed", acting_user=caseworker, day=D(2014, 12, 1))
     assert (review.reviewed_by, review.reviewed_on) == (caseworker, D(2014, 12, 1))
 
     services.annual_review_record(
@@ -151,7 +151,7 @@ def test_date_rules_refuse_with_the_field_and_write_nothing(tree, people):
     for day in (D(2014, 3, 19), D(2014, 3, 20)):  # closing must come strictly after filing
         assert "必须晚于建档日期" in refused(lambda day=day: close(household, reviewer, day), "closed_on")
     assert "在档" in refused(
-        lambda: services.annual_review_record(household, outcome="confirm", acting_user=reviewer, day=D(2014, 3, 1)),
+        lambda: services.annual_review_record(household, outcome="confirmed", acting_user=reviewer, day=D(2014, 3, 1)),
         "household",
     )
     assert Household.history.count() == before

@@ -164,7 +164,7 @@ def test_workflow_buttons_call_the_services(worker, tree, client, make_user):
 
 def test_annual_review_worklist_lists_unreviewed_files_and_takes_each_outcome(worker, files, client, tree, make_user):
     this_year = datetime.date.today().year
-    AnnualReview.objects.create(household=files["below"], reviewed_on=datetime.date.today(), outcome="confirm")
+    AnnualReview.objects.create(household=files["below"], reviewed_on=datetime.date.today(), outcome="confirmed")
     page = client.get(reverse("annual-review")).content.decode()
     assert "ZZ-001" in page and "ZZ-002" not in page and "LY-001" not in page
 

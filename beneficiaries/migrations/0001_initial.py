@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reviewed_on', models.DateField(validators=[beneficiaries.models.not_in_future], verbose_name='核实日期')),
-                ('outcome', models.CharField(choices=[('confirm', '继续帮扶'), ('updated', '信息已更新'), ('closed', '脱困退出')], max_length=16, verbose_name='核实结果')),
+                ('outcome', models.CharField(choices=[('confirmed', '继续帮扶'), ('updated', '信息已更新'), ('closed', '脱困退出')], max_length=16, verbose_name='核实结果')),
                 ('note', models.TextField(blank=True, verbose_name='说明')),
             ],
             options={
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('history_user_name', models.CharField(blank=True, default='', max_length=150)),
                 ('reviewed_on', models.DateField(validators=[beneficiaries.models.not_in_future], verbose_name='核实日期')),
-                ('outcome', models.CharField(choices=[('confirm', '继续帮扶'), ('updated', '信息已更新'), ('closed', '脱困退出')], max_length=16, verbose_name='核实结果')),
+                ('outcome', models.CharField(choices=[('confirmed', '继续帮扶'), ('updated', '信息已更新'), ('closed', '脱困退出')], max_length=16, verbose_name='核实结果')),
                 ('note', models.TextField(blank=True, verbose_name='说明')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField()),

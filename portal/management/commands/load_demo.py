@@ -261,7 +261,7 @@ class Demo:
         self.person("赵秀英", "410100", D(1970, 8, 3), household=h1, relationship="spouse", by=gongyi)
         li_ming = self.person("李明", "410181", D(2001, 10, 21), household=h1, relationship="child", by=gongyi)
         beneficiaries.annual_review_record(
-            h1, outcome="confirm", acting_user=gongyi, reason=REASON, day=D(2014, 12, 10), note="家庭收入无明显变化"
+            h1, outcome="confirmed", acting_user=gongyi, reason=REASON, day=D(2014, 12, 10), note="家庭收入无明显变化"
         )
 
         # 巩义: a single mother, migrant worker; her daughter entered university in 2014.
@@ -515,7 +515,7 @@ class Demo:
         # The yearly re-check of files on record since 2013.
         beneficiaries.annual_review_record(
             Household.objects.get(file_no=MARKER_FILE_NO),
-            outcome="confirm",
+            outcome="confirmed",
             acting_user=gongyi,
             reason=REASON,
             day=day(0.80),

@@ -166,22 +166,25 @@ def household_update(household, *, acting_user, reason, data):
 # --- the workflow: who may take a step ---------------------------------------------------------------
 
 
-def may_decide(user, household):
-    """Whether ``user`` may take the reviewer's steps on ``household`` (the file page shows its buttons by this).
-
-    Review, return, notice, filing, closing and undoing a closing need the reviewer
-    role (administrators include it); nobody decides on a file they applied for.
-    """
-    own = household.applied_by_id is not None and household.applied_by_id == user.pk
-    # Closing and undoing it come years after the application: only the steps before filing are the applicant's.
-    return is_reviewer(user) and (household.filed_on is not None or not own)
-
-
 def _require_reviewer(household, acting_user, *, own_file_too=True):
+    """Review, return, notice, filing, closing and undoing a closing need the reviewer role (administrators
+    include it); nobody takes the steps before filing on a file they applied for."""
     if not is_reviewer(acting_user):
         raise PermissionDenied(_("只有审核人员可以办理档案的审核、退回、公示、建档和退出。"))
     if own_file_too and household.applied_by_id and household.applied_by_id == acting_user.pk:
         raise PermissionDenied(_("不能审核本人经办申请的档案：须由其他审核人员办理。"))
+
+
+def may_decide(user, household):
+    """Whether ``user`` may take the steps open on ``household`` now (the file page shows its buttons by this).
+
+    The steps before filing are refused to the applicant; closing and undoing it come later and are not.
+    """
+    try:
+        _require_reviewer(household, user, own_file_too=household.filed_on is None)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _required_text(value, field, message):

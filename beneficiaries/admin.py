@@ -182,8 +182,8 @@ class HouseholdAdmin(ScopedAdmin):
     search_fields = ["file_no"]
     date_hierarchy = "applied_on"
     inlines = [MemberInline]
-    # Who reviewed, filed or closed a file is set by the workflow services, never typed in.
-    readonly_fields = ["reviewed_by", "filed_by", "closed_by"]
+    # The workflow is taken on the file page and the API, with its roles and rules (beneficiaries.services).
+    readonly_fields = sorted(services.WORKFLOW_FIELDS)
 
     def save_model(self, request, obj, form, change):
         if not change:

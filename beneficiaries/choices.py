@@ -34,6 +34,7 @@ class HouseholdStatus(models.TextChoices):
     """Derived from the workflow dates: apply → review → public notice → on file → closed."""
 
     APPLIED = "applied", _("已申请")
+    RETURNED = "returned", _("已退回修改")
     REVIEWED = "reviewed", _("已审核")
     NOTICED = "noticed", _("公示中")
     ON_FILE = "on_file", _("在档")
@@ -44,6 +45,15 @@ class ReviewOutcome(models.TextChoices):
     CONFIRMED = "confirmed", _("继续帮扶")
     UPDATED = "updated", _("信息已更新")
     CLOSED = "closed", _("脱困退出")
+
+
+class ClosingCode(models.TextChoices):
+    """Why a file is closed (脱困退出): a coded reason, with a note saying more."""
+
+    OUT_OF_HARDSHIP = "out_of_hardship", _("收入超过标准，已脱困")
+    DECEASED = "deceased", _("死亡")
+    MOVED_AWAY = "moved_away", _("迁出本地")
+    OTHER = "other", _("其他")
 
 
 class Stage(models.TextChoices):

@@ -45,7 +45,18 @@ class HouseholdFilterSet(ScopedFilterSet):
                 "noticed_on__isnull": True,
                 "filed_on__isnull": True,
             },
-            HouseholdStatus.APPLIED: {"reviewed_on__isnull": True, "filed_on__isnull": True},
+            HouseholdStatus.RETURNED: {
+                "returned_on__isnull": False,
+                "reviewed_on__isnull": True,
+                "noticed_on__isnull": True,
+                "filed_on__isnull": True,
+            },
+            HouseholdStatus.APPLIED: {
+                "returned_on__isnull": True,
+                "reviewed_on__isnull": True,
+                "noticed_on__isnull": True,
+                "filed_on__isnull": True,
+            },
         }
         return qs.filter(**by_status[value]) if value else qs
 

@@ -1,10 +1,9 @@
 """Web forms for persons, household files, schooling and graduate registrations: thin, they call the services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.choices import HardshipReason, Relationship, ReviewOutcome
+from beneficiaries.choices import ClosingCode, HardshipReason, Relationship, ReviewOutcome
 from beneficiaries.models import Graduate, Household, Person, Schooling
 from casework.scoping import scoped
 from casework.webforms import DateInput, ScopedFormMixin, organisations_choice_field
@@ -151,23 +150,31 @@ class GraduateForm(RecordForm):
         ]
 
 
-class WorkflowForm(forms.Form):
-    """A workflow step (review, notice, file, close) on a date, with a reason."""
+class ClosingFieldsMixin(forms.Form):
+    """A closing's coded reason and the user's confirmation; the service refuses a closing without them."""
+
+    closing_code = forms.ChoiceField(
+        label=_("退出原因类别"), choices=[("", "---------"), *ClosingCode.choices], required=False
+    )
+    confirm = forms.BooleanField(label=_("确认办理脱困退出（退出后该户不再在档）"), required=False)
+
+
+class WorkflowForm(ClosingFieldsMixin, forms.Form):
+    """A workflow step on a date, with what the step asks for and a reason."""
 
     day = forms.DateField(label=_("日期"), widget=DATE, required=False)
-    closing_reason = forms.CharField(label=_("退出原因"), max_length=300, required=False)
+    notice = forms.CharField(label=_("公示"), max_length=64, required=False)
+    return_reason = forms.CharField(label=_("退回原因"), max_length=300, required=False)
+    closing_reason = forms.CharField(label=_("退出说明"), max_length=300, required=False)
     reason = forms.CharField(label=_("修改原因"), max_length=200, required=False)
 
 
-class AnnualReviewForm(forms.Form):
+class AnnualReviewForm(ClosingFieldsMixin, forms.Form):
+    """This year's review of a file; outcome "closed" is a closing (the service asks for its code, note and
+    confirmation)."""
+
     outcome = forms.ChoiceField(label=_("核实结果"), choices=ReviewOutcome.choices)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("outcome") == ReviewOutcome.CLOSED and not cleaned.get("note"):
-            raise ValidationError({"note": _("脱困退出须填写说明。")})
-        return cleaned
 
 
 class FileSearchForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from beneficiaries import id_numbers
 from beneficiaries.choices import (
     STAGE_GROUP_OF,
+    ClosingCode,
     Gender,
     HouseholdKind,
     HouseholdStatus,
@@ -60,6 +61,25 @@ class Household(models.Model):
     hardship_reasons = models.JSONField(_("致困原因"), default=list, blank=True)
     address = models.CharField(_("家庭住址"), max_length=300, blank=True)
     applied_on = models.DateField(_("申请日期"), validators=[not_in_future])
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The last return for correction (退回): kept after the file is reviewed again; every return is in the history.
+    returned_on = models.DateField(_("退回日期"), null=True, blank=True, validators=[not_in_future])
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("退回人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
     reviewed_on = models.DateField(_("审核日期"), null=True, blank=True, validators=[not_in_future])
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -70,6 +90,8 @@ class Household(models.Model):
         related_name="+",
     )
     noticed_on = models.DateField(_("公示日期"), null=True, blank=True, validators=[not_in_future])
+    # The public notice (公示, the notices app's ``Notice.ref``) that listed the household; ``noticed_on`` is its start.
+    notice_ref = models.CharField(_("公示编号"), max_length=64, blank=True)
     filed_on = models.DateField(_("建档日期"), null=True, blank=True, validators=[not_in_future])
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -88,6 +110,7 @@ class Household(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    closing_code = models.CharField(_("退出原因类别"), max_length=16, choices=ClosingCode.choices, blank=True)
     closing_reason = models.CharField(_("退出原因"), max_length=300, blank=True)
 
     history = HistoricalRecords()
@@ -124,6 +147,8 @@ class Household(models.Model):
             errors["hardship_reasons"] = _("未知的致困原因：%(v)s") % {"v": "、".join(sorted(unknown))}
         if self.reviewed_on and self.applied_on and self.reviewed_on < self.applied_on:
             errors["reviewed_on"] = _("审核日期不能早于申请日期。")
+        if self.returned_on and self.applied_on and self.returned_on < self.applied_on:
+            errors["returned_on"] = _("退回日期不能早于申请日期。")
         if self.filed_on and self.applied_on and self.filed_on < self.applied_on:
             errors["filed_on"] = _("建档日期不能早于申请日期。")
         if self.closed_on and not self.filed_on:
@@ -143,6 +168,8 @@ class Household(models.Model):
             return HouseholdStatus.NOTICED
         if self.reviewed_on:
             return HouseholdStatus.REVIEWED
+        if self.returned_on:
+            return HouseholdStatus.RETURNED
         return HouseholdStatus.APPLIED
 
     def get_status_display(self):

@@ -2,18 +2,19 @@
 
 import copy
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries import id_numbers
-from beneficiaries.choices import ReviewOutcome
+from beneficiaries.choices import ClosingCode, ReviewOutcome
 from beneficiaries.models import AnnualReview, Graduate, Household, Person
 from casework import guards
 from casework.bundle.spec import chunks
 from casework.history import bulk_update_historised
+from casework.permissions import is_reviewer
 from casework.services import check_version, model_delete, model_save, model_update
 
 
@@ -113,10 +114,41 @@ def person_delete(person, *, acting_user, reason):
     model_delete(person, acting_user=acting_user, reason=reason)
 
 
+# Set only by the workflow steps below (with their roles and rules), never by an edit of the file.
+WORKFLOW_FIELDS = frozenset(
+    {
+        "applied_by",
+        "returned_on",
+        "returned_by",
+        "return_reason",
+        "reviewed_on",
+        "reviewed_by",
+        "noticed_on",
+        "notice_ref",
+        "filed_on",
+        "filed_by",
+        "closed_on",
+        "closed_by",
+        "closing_code",
+        "closing_reason",
+    }
+)
+
+
+def _refuse_workflow_fields(data):
+    given = sorted(WORKFLOW_FIELDS.intersection(data))
+    if given:
+        message = _("档案的办理流程（审核、退回、公示、建档、退出）只能通过流程办理，不能直接修改。")
+        raise ValidationError(dict.fromkeys(given, message))
+
+
 @transaction.atomic
 def household_apply(*, file_no, organisation, kind, applied_on, acting_user, reason="household application", **data):
-    """Open a household file at the application step (申请)."""
-    household = Household(file_no=file_no, organisation=organisation, kind=kind, applied_on=applied_on, **data)
+    """Open a household file at the application step (申请); ``acting_user`` is recorded as who applied."""
+    _refuse_workflow_fields(data)
+    household = Household(
+        file_no=file_no, organisation=organisation, kind=kind, applied_on=applied_on, applied_by=acting_user, **data
+    )
     return model_save(household, acting_user=acting_user, reason=reason)
 
 
@@ -126,6 +158,7 @@ def household_update(household, *, acting_user, reason, data, expected_version=N
 
     With ``expected_version`` a file changed by someone else since is refused (``check_version``).
     """
+    _refuse_workflow_fields(data)
     household = Household.objects.select_for_update().get(pk=household.pk)
     household, changed = model_update(
         household, acting_user=acting_user, reason=reason, data=data, expected_version=expected_version
@@ -154,67 +187,208 @@ def household_members_follow(households, *, acting_user, reason):
     return moved
 
 
-def _step(household, *, field, by_field=None, day, acting_user, reason, requires=None, message=None):
-    household = Household.objects.select_for_update().get(pk=household.pk)
-    if requires and not getattr(household, requires):
+# --- the workflow: who may take a step ---------------------------------------------------------------
+
+
+def _require_reviewer(household, acting_user, *, own_file_too=True):
+    """Review, return, notice, filing, closing and undoing a closing need the reviewer role (administrators
+    include it); nobody takes the steps before filing on a file they applied for."""
+    if not is_reviewer(acting_user):
+        raise PermissionDenied(_("只有审核人员可以办理档案的审核、退回、公示、建档和退出。"))
+    if own_file_too and household.applied_by_id and household.applied_by_id == acting_user.pk:
+        raise PermissionDenied(_("不能审核本人经办申请的档案：须由其他审核人员办理。"))
+
+
+def may_decide(user, household):
+    """Whether ``user`` may take the steps open on ``household`` now (the file page shows its buttons by this).
+
+    The steps before filing are refused to the applicant; closing and undoing it come later and are not.
+    """
+    try:
+        _require_reviewer(household, user, own_file_too=household.filed_on is None)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _required_text(value, field, message):
+    value = (value or "").strip()
+    if not value:
         raise ValidationError({field: message})
-    data = {field: day or timezone.localdate()}
-    if by_field:
-        data[by_field] = acting_user
+    return value
+
+
+# --- the workflow: the public notice (公示) lives in the notices app ---------------------------------
+
+# The notices app lies above this one: from its AppConfig.ready it registers
+# ``find(household, ref, acting_user)`` → the notice's start date (refusing a notice that
+# does not list the household), and ``filing_problem(household, day)`` → what keeps the
+# file from going on file on ``day`` (its notice not ended, an objection upheld), or None.
+_notice_rules = {}
+
+
+def register_notice_rules(*, find, filing_problem):
+    _notice_rules.update(find=find, filing_problem=filing_problem)
+
+
+def _notice_rule(name):
+    if name not in _notice_rules:
+        raise ImproperlyConfigured("the notices app registers the 公示 rules of the household workflow")
+    return _notice_rules[name]
+
+
+def _locked(household):
+    return Household.objects.select_for_update().get(pk=household.pk)
+
+
+def _step(household, *, acting_user, reason, data):
     return model_update(household, acting_user=acting_user, reason=reason, data=data)[0]
 
 
 @transaction.atomic
 def household_review(household, *, acting_user, reason="review", day=None):
     """Record the review (审核) of an application."""
-    return _step(
-        household, field="reviewed_on", by_field="reviewed_by", day=day, acting_user=acting_user, reason=reason
-    )
+    household = _locked(household)
+    _require_reviewer(household, acting_user)
+    if household.filed_on:
+        raise ValidationError({"reviewed_on": _("已建档的档案不能重新审核。")})
+    data = {"reviewed_on": day or timezone.localdate(), "reviewed_by": acting_user}
+    return _step(household, acting_user=acting_user, reason=reason, data=data)
 
 
 @transaction.atomic
-def household_notice(household, *, acting_user, reason="public notice", day=None):
-    """Record that the file went to public notice (公示)."""
-    return _step(
-        household,
-        field="noticed_on",
-        day=day,
-        acting_user=acting_user,
-        reason=reason,
-        requires="reviewed_on",
-        message=_("档案须先审核，才能公示。"),
-    )
+def household_return(household, *, acting_user, return_reason="", reason="return for correction", day=None):
+    """Return an application to the caseworker for correction (退回), saying why.
+
+    The file goes back to the application step: its review and public notice are
+    undone and it is reviewed (and noticed) again once corrected. The return stays
+    on the file, and every return in its history.
+    """
+    household = _locked(household)
+    _require_reviewer(household, acting_user)
+    return_reason = _required_text(return_reason, "return_reason", _("请填写退回原因。"))
+    if household.filed_on:
+        raise ValidationError({"returned_on": _("已建档的档案不能退回。")})
+    data = {
+        "returned_on": day or timezone.localdate(),
+        "returned_by": acting_user,
+        "return_reason": return_reason,
+        "reviewed_on": None,
+        "reviewed_by": None,
+        "noticed_on": None,
+        "notice_ref": "",
+    }
+    return _step(household, acting_user=acting_user, reason=reason, data=data)
+
+
+@transaction.atomic
+def household_notice(household, *, acting_user, notice="", reason="public notice"):
+    """Record the public notice (公示) that listed the household: ``notice`` is the notice's ``ref``.
+
+    The notice must be published, list a member of the household and have started
+    (``noticed_on`` is its first day): the date comes from the notice, not typed in.
+    """
+    household = _locked(household)
+    _require_reviewer(household, acting_user)
+    if not household.reviewed_on:
+        raise ValidationError({"noticed_on": _("档案须先审核，才能公示。")})
+    if household.filed_on:
+        raise ValidationError({"notice": _("已建档的档案不能更换公示。")})
+    ref = _required_text(notice, "notice", _("请选择列有本户成员的公示。"))
+    starts_on = _notice_rule("find")(household, ref, acting_user)
+    if starts_on < household.reviewed_on:
+        raise ValidationError({"notice": _("公示开始日期不能早于审核日期。")})
+    data = {"notice_ref": ref, "noticed_on": starts_on}
+    return _step(household, acting_user=acting_user, reason=reason, data=data)
 
 
 @transaction.atomic
 def household_file(household, *, acting_user, reason="filed", day=None):
-    """Put the household on file (建档)."""
-    return _step(
-        household,
-        field="filed_on",
-        by_field="filed_by",
-        day=day,
-        acting_user=acting_user,
-        reason=reason,
-        requires="reviewed_on",
-        message=_("档案须先审核，才能建档。"),
-    )
+    """Put the household on file (建档): after its public notice ended with no upheld objection."""
+    household = _locked(household)
+    _require_reviewer(household, acting_user)
+    if not household.reviewed_on:
+        raise ValidationError({"filed_on": _("档案须先审核，才能建档。")})
+    if not household.notice_ref:
+        raise ValidationError({"filed_on": _("档案须先公示，才能建档。")})
+    day = day or timezone.localdate()
+    problem = _notice_rule("filing_problem")(household, day)
+    if problem:
+        raise ValidationError({"filed_on": problem})
+    return _step(household, acting_user=acting_user, reason=reason, data={"filed_on": day, "filed_by": acting_user})
+
+
+def _closing_checked(*, closing_code, note, confirm, note_field):
+    """The closing's note, stripped; every missing part of a closing is refused at once, each by its field."""
+    errors = {}
+    if closing_code not in ClosingCode.values:
+        errors["closing_code"] = _("请选择退出原因类别。")
+    note = (note or "").strip()
+    if not note:
+        errors[note_field] = _("脱困退出须填写说明。")
+    if not confirm:
+        errors["confirm"] = _("请确认办理脱困退出：退出后该户不再在档。")
+    if errors:
+        raise ValidationError(errors)
+    return note
 
 
 @transaction.atomic
-def household_close(household, *, acting_user, reason, day=None, closing_reason=""):
-    """Close the file (脱困退出)."""
-    household = Household.objects.select_for_update().get(pk=household.pk)
+def household_close(
+    household, *, acting_user, closing_code="", closing_reason="", confirm=False, reason="closed", day=None
+):
+    """Close the file (脱困退出): a reviewer, with a coded reason, a note, and the user's confirmation."""
+    household = _locked(household)
+    _require_reviewer(household, acting_user, own_file_too=False)
+    note = _closing_checked(
+        closing_code=closing_code, note=closing_reason, confirm=confirm, note_field="closing_reason"
+    )
     if not household.filed_on:
         raise ValidationError({"closed_on": _("未建档的档案不能退出。")})
-    data = {"closed_on": day or timezone.localdate(), "closed_by": acting_user, "closing_reason": closing_reason}
-    return model_update(household, acting_user=acting_user, reason=reason, data=data)[0]
+    if household.closed_on:
+        raise ValidationError({"closed_on": _("该档案已退出。")})
+    data = {
+        "closed_on": day or timezone.localdate(),
+        "closed_by": acting_user,
+        "closing_code": closing_code,
+        "closing_reason": note,
+    }
+    return _step(household, acting_user=acting_user, reason=reason, data=data)
 
 
 @transaction.atomic
-def annual_review_record(household, *, outcome, acting_user, reason="annual review", day=None, note=""):
-    """Record this year's review of an on-file household; outcome ``closed`` closes the file."""
+def household_reopen(household, *, acting_user, reason):
+    """Undo a closing (撤销退出): a reviewer, saying why; the file is on file again and the closing stays in
+    the history."""
+    household = _locked(household)
+    _require_reviewer(household, acting_user, own_file_too=False)
+    reason = _required_text(reason, "reason", _("请填写撤销退出的原因。"))
+    if not household.closed_on:
+        raise ValidationError({"closed_on": _("该档案未退出，无须撤销。")})
+    data = {"closed_on": None, "closed_by": None, "closing_code": "", "closing_reason": ""}
+    return _step(household, acting_user=acting_user, reason=reason, data=data)
+
+
+@transaction.atomic
+def annual_review_record(
+    household,
+    *,
+    outcome,
+    acting_user,
+    reason="annual review",
+    day=None,
+    note="",
+    closing_code="",
+    confirm=False,
+):
+    """Record this year's review of an on-file household; outcome ``closed`` closes the file.
+
+    Closing at annual review is :func:`household_close`: a reviewer, a coded reason, a note and a confirmation.
+    """
     day = day or timezone.localdate()
+    if outcome == ReviewOutcome.CLOSED:
+        _require_reviewer(household, acting_user, own_file_too=False)
+        note = _closing_checked(closing_code=closing_code, note=note, confirm=confirm, note_field="note")
     if not household.is_on_file(day):
         raise ValidationError({"household": _("只有在档的档案才能进行年度核实。")})
     review = model_save(
@@ -223,7 +397,15 @@ def annual_review_record(household, *, outcome, acting_user, reason="annual revi
         reason=reason,
     )
     if outcome == ReviewOutcome.CLOSED:
-        household_close(household, acting_user=acting_user, reason=reason, day=day, closing_reason=note)
+        household_close(
+            household,
+            closing_code=closing_code,
+            closing_reason=note,
+            confirm=confirm,
+            acting_user=acting_user,
+            reason=reason,
+            day=day,
+        )
     return review
 
 

@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -208,31 +208,38 @@ def household_history(request, pk):
     )
 
 
+# step → (service, label, the form fields it takes). Who may take a step is the service's rule (may_decide).
 WORKFLOW = {
-    "review": (services.household_review, gettext_lazy("审核")),
-    "notice": (services.household_notice, gettext_lazy("公示")),
-    "file": (services.household_file, gettext_lazy("建档")),
-    "close": (services.household_close, gettext_lazy("脱困退出")),
+    "review": (services.household_review, gettext_lazy("审核"), ("day",)),
+    "return": (services.household_return, gettext_lazy("退回修改"), ("day", "return_reason")),
+    "notice": (services.household_notice, gettext_lazy("公示"), ("notice",)),
+    "file": (services.household_file, gettext_lazy("建档"), ("day",)),
+    "close": (
+        services.household_close,
+        gettext_lazy("脱困退出"),
+        ("day", "closing_code", "closing_reason", "confirm"),
+    ),
+    "reopen": (services.household_reopen, gettext_lazy("撤销退出"), ()),
 }
 
 
 @login_required
 @require_POST
 def household_step(request, pk, step):
-    """One workflow step of a file (review, notice, file, close), through the beneficiaries services."""
+    """One workflow step of a file, through the beneficiaries services (which check roles and rules)."""
     household = get_object_or_404(scoped(Household.objects.all(), request.user), pk=pk)
     if step not in WORKFLOW:
         return redirect(household_url(household))
-    service, label = WORKFLOW[step]
+    service, label, fields = WORKFLOW[step]
     form = WorkflowForm(request.POST)
     if form.is_valid():
-        kwargs = {"day": form.cleaned_data["day"]}
-        if step == "close":
-            kwargs["closing_reason"] = form.cleaned_data["closing_reason"]
+        kwargs = {field: form.cleaned_data[field] for field in fields}
+        # Undoing a closing needs the user's own reason; the other steps default to their name.
+        reason = form.cleaned_data["reason"] if step == "reopen" else reason_or(form, label)
         try:
-            service(household, acting_user=request.user, reason=reason_or(form, label), **kwargs)
-        except ValidationError as error:
-            for message in error.messages:
+            service(household, acting_user=request.user, reason=reason, **kwargs)
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", None) or [str(error)]:
                 messages.error(request, message)
         else:
             messages.success(request, _("已办理：%(step)s。") % {"step": label})
@@ -367,11 +374,15 @@ def annual_review_submit(request, pk):
                 household,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
+                closing_code=form.cleaned_data["closing_code"],
+                confirm=form.cleaned_data["confirm"],
                 acting_user=request.user,
                 reason=_("年度核实"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
     if form.errors:
         for message in [m for errors in form.errors.values() for m in errors]:
             messages.error(request, f"{household.file_no}：{message}")

@@ -2,6 +2,13 @@ from rest_framework.permissions import BasePermission
 
 from casework.choices import Role
 
+REVIEWER_ROLES = frozenset({Role.REVIEWER, Role.ADMINISTRATOR})
+
+
+def is_reviewer(user):
+    """Reviewers, and administrators (whose role includes every other): they review files and publish notices."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in REVIEWER_ROLES))
+
 
 class IsScopedUser(BasePermission):
     """Authenticated users attached to an organisation (or a superuser); rows are scoped by the selectors."""
@@ -24,6 +31,4 @@ class IsReviewer(IsScopedUser):
     """Reviewers and administrators: they review files and publish notices."""
 
     def has_permission(self, request, view):
-        return super().has_permission(request, view) and (
-            request.user.is_superuser or request.user.role in {Role.REVIEWER, Role.ADMINISTRATOR}
-        )
+        return super().has_permission(request, view) and is_reviewer(request.user)

@@ -7,4 +7,8 @@ class NoticesConfig(AppConfig):
     verbose_name = pgettext_lazy("plural", "公示")
 
     def ready(self):
-        from notices import guards  # noqa: F401  (registers the 公示 rule on aid grants)
+        from beneficiaries.services import register_notice_rules
+        from notices import guards  # registers the 公示 rule on aid grants
+
+        # 公示 before 建档: the household workflow's notice step and filing read the notices.
+        register_notice_rules(find=guards.household_notice_starts, filing_problem=guards.household_filing_problem)

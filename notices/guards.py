@@ -13,14 +13,17 @@ key has no grant and no notice in the database yet.
 
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, Min, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from aid.models import AidGrant
 from beneficiaries.guards import related_objects
+from beneficiaries.models import is_future
 from casework.guards import guard
+from casework.scoping import scoped
 from notices.choices import NoticeStatus
-from notices.models import NoticeEntry, Objection
+from notices.models import Notice, NoticeEntry, Objection
 
 
 def _person(grant):
@@ -141,3 +144,50 @@ def objection_fits_its_notice(objections):
             yield index, "raised_on", _("异议提出日期不能早于公示开始日期。")
         if raised_on and objection.decided_on and objection.decided_on < raised_on:
             yield index, "decided_on", _("处理日期不能早于异议提出日期。")
+
+
+# --- 公示 before 建档: the household workflow's notice step and filing (beneficiaries.services) ---------
+
+
+def household_notice_starts(household, ref, acting_user):
+    """The start of the published notice ``ref`` that lists a member of ``household`` (the notice step's date).
+
+    A notice outside the user's subtree answers like an unknown one.
+    """
+    notice = scoped(Notice.objects.all(), acting_user).filter(ref=ref).first()
+    if notice is None:
+        raise ValidationError({"notice": _("没有编号为 %(ref)s 的公示。") % {"ref": ref}})
+    if notice.status != NoticeStatus.PUBLISHED:
+        raise ValidationError({"notice": _("公示 %(ref)s 尚未发布或已撤回。") % {"ref": ref}})
+    if not NoticeEntry.objects.filter(notice=notice, person__household=household).exists():
+        raise ValidationError({"notice": _("公示 %(ref)s 的名单中没有本户成员。") % {"ref": ref}})
+    if is_future(notice.starts_on):
+        raise ValidationError(
+            {"notice": _("公示 %(ref)s 于 %(day)s 开始，开始后才能登记。") % {"ref": ref, "day": notice.starts_on}}
+        )
+    return notice.starts_on
+
+
+def household_filing_problem(household, day):
+    """Why ``household`` may not go on file on ``day``, or ``None``: its notice (``notice_ref``) must still be
+    published, must have ended before ``day``, and no objection against a member it lists may be upheld or
+    still undecided."""
+    notice = Notice.objects.filter(ref=household.notice_ref).first()
+    ref = household.notice_ref
+    if notice is None or notice.status != NoticeStatus.PUBLISHED:
+        return _("公示 %(ref)s 已撤回或不存在，须重新公示后才能建档。") % {"ref": ref}
+    if notice.ends_on >= day:
+        return _("建档须在公示期结束之后：公示 %(ref)s 至 %(ends_on)s 结束，建档日期须晚于该日。") % {
+            "ref": ref,
+            "ends_on": notice.ends_on.isoformat(),
+        }
+    objections = Objection.objects.filter(notice=notice, person__household=household).select_related("person")
+    upheld = objections.filter(upheld=True).first()
+    if upheld is not None:
+        return _("公示 %(ref)s 中对%(name)s的异议经核实成立，不能建档。") % {"ref": ref, "name": upheld.person.name}
+    pending = objections.filter(upheld__isnull=True).first()
+    if pending is not None:
+        return _("公示 %(ref)s 中对%(name)s的异议尚未处理，不能建档。") % {"ref": ref, "name": pending.person.name}
+    if NoticeEntry.objects.filter(notice=notice, person__household=household, struck_off=True).exists():
+        return _("公示 %(ref)s 中本户成员已因异议成立被除名，不能建档。") % {"ref": ref}
+    return None

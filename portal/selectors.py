@@ -80,6 +80,16 @@ def indicators(user, today=None):
         return []
 
 
+def household_notices(household, user):
+    """Published notices listing a member of ``household`` (newest first): what its notice step may name."""
+    return (
+        scoped(Notice.objects.all(), user)
+        .filter(status=NoticeStatus.PUBLISHED, entries__person__household=household)
+        .distinct()
+        .order_by("-starts_on", "ref")
+    )
+
+
 def file_records(household, user):
     """Everything recorded about the file's members, each list scoped to the user."""
     members = list(household.members.order_by("id"))

@@ -3,8 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
+from beneficiaries.choices import ClosingCode
 from beneficiaries.forms import WorkflowForm
 from beneficiaries.selectors import households_for
+from beneficiaries.services import may_decide
 from casework.choices import Role
 from portal import selectors
 
@@ -28,9 +30,14 @@ def home(request):
 @login_required
 def household_detail(request, pk):
     household = get_object_or_404(households_for(request.user), pk=pk)
+    decides = may_decide(request.user, household)
     context = {
         "household": household,
         "workflow_form": WorkflowForm(),
+        # The workflow buttons are the reviewer's; nobody else sees them (the services refuse them too).
+        "may_decide": decides,
+        "notice_choices": selectors.household_notices(household, request.user) if decides else [],
+        "closing_codes": ClosingCode.choices,
         **selectors.file_records(household, request.user),
     }
     return render(request, "portal/household_detail.html", context)

@@ -80,7 +80,7 @@ def test_api_writes_record_user_and_reason(client, tree, admin_user):
         client.patch(hh, {"address": "巩义市"}, content_type="application/json", HTTP_X_CHANGE_REASON="地址更正"),
         # Without a header the action's own name is the reason.
         client.post(hh + "review/", {}, content_type="application/json"),
-        client.post(hh + "file/", {}, content_type="application/json"),
+        client.post(hh + "return/", {"return_reason": "缺收入证明"}, content_type="application/json"),
         client.patch(f"/api/v1/persons/{person.pk}/", {"name": "改名"}, content_type="application/json"),
         client.post(
             "/api/v1/schooling/",
@@ -100,7 +100,7 @@ def test_api_writes_record_user_and_reason(client, tree, admin_user):
 
     rows = _rows_since(marks)
     _assert_signed(rows, admin_user)
-    # household: change, review, file; person: change; schooling: create, delete.
+    # household: change, review, return; person: change; schooling: create, delete.
     kinds = sorted((label, row["history_type"]) for label, row in rows)
     assert kinds == [
         ("beneficiaries.Household", "~"),

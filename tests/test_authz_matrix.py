@@ -116,6 +116,8 @@ RULES = {
     "api/v1/households/<pk>/notice/": action("beneficiaries.Household"),
     "api/v1/households/<pk>/file/": action("beneficiaries.Household"),
     "api/v1/households/<pk>/close/": action("beneficiaries.Household"),
+    "api/v1/households/<pk>/return/": action("beneficiaries.Household", data={"return_reason": "缺材料"}),
+    "api/v1/households/<pk>/reopen/": action("beneficiaries.Household", data={"reason": "误办"}),
     **api("annual-reviews", "beneficiaries.AnnualReview"),
     **api("schooling", "beneficiaries.Schooling"),
     **api("graduates", "beneficiaries.Graduate"),

@@ -65,13 +65,16 @@ def test_api_writes_record_the_user_and_the_reason_header_or_a_default(tree, hou
     api.patch(f"/api/v1/households/{household.pk}/", {"address": "新兴路14号"}, format="json")
     assert last_row(Household, household.pk).history_change_reason == "API update"
 
+    reviewer = make_user(tree.county_a, Role.REVIEWER, username="reviewer")
+    api.force_authenticate(reviewer)
     api.post(f"/api/v1/households/{household.pk}/review/", {"day": "2014-03-05"}, HTTP_X_CHANGE_REASON="入户核查")
     row = last_row(Household, household.pk)
     assert (row.reviewed_on, row.reviewed_by_id, row.history_change_reason) == (
         D(2014, 3, 5),
-        caseworker.pk,
+        reviewer.pk,
         "入户核查",
     )
+    api.force_authenticate(caseworker)
 
     person = household.members.get()
     api.delete(f"/api/v1/persons/{person.pk}/", HTTP_X_CHANGE_REASON="重复登记")

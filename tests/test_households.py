@@ -10,7 +10,7 @@ from django.utils import timezone
 from beneficiaries import services
 from beneficiaries.models import AnnualReview, Household, Person, is_future, on_file_q
 from casework.choices import Role
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.factories import HouseholdFactory, NoticeEntryFactory, NoticeFactory, PersonFactory
 
 D = datetime.date
 
@@ -24,39 +24,75 @@ def people(tree, make_user):
 
 
 APPLIED_ON = D(2014, 3, 1)
+REVIEWED_ON, NOTICE_STARTS, NOTICE_ENDS, FILED_ON = D(2014, 3, 10), D(2014, 3, 12), D(2014, 3, 18), D(2014, 3, 20)
 
 
-def apply(tree, caseworker, file_no="410181-2014-001", applied_on=APPLIED_ON):
-    return services.household_apply(
+def apply(tree, caseworker, file_no="410181-2014-001", applied_on=APPLIED_ON, head=True):
+    household = services.household_apply(
         file_no=file_no, organisation=tree.county_a, kind="worker", applied_on=applied_on, acting_user=caseworker
     )
+    if head:
+        PersonFactory(household=household, relationship="head")
+    return household
+
+
+def notice_for(household, starts_on=NOTICE_STARTS, ends_on=NOTICE_ENDS):
+    """A published notice (公示) listing the household's members, as the notices app builds it."""
+    notice = NoticeFactory(organisation=household.organisation, starts_on=starts_on, ends_on=ends_on)
+    for member in household.members.all():
+        NoticeEntryFactory(notice=notice, person=member)
+    return notice
+
+
+def through_notice(household, reviewer, reviewed_on=REVIEWED_ON, **notice):
+    household = services.household_review(household, acting_user=reviewer, day=reviewed_on)
+    return services.household_notice(household, notice=notice_for(household, **notice).ref, acting_user=reviewer)
+
+
+def on_file(household, reviewer, filed_on=FILED_ON):
+    return services.household_file(through_notice(household, reviewer), acting_user=reviewer, day=filed_on)
+
+
+def close(household, reviewer, day, **kwargs):
+    kwargs = {"closing_code": "out_of_hardship", "closing_reason": "子女已就业", "confirm": True, **kwargs}
+    return services.household_close(household, acting_user=reviewer, reason="脱困", day=day, **kwargs)
 
 
 def test_the_whole_workflow_is_dated_and_attributed(tree, people):
     caseworker, reviewer = people
     household = apply(tree, caseworker)
-    assert household.status == "applied"
+    assert (household.status, household.applied_by) == ("applied", caseworker)
 
     household = services.household_review(household, acting_user=reviewer, reason="材料齐全", day=D(2014, 3, 10))
     assert (household.status, household.reviewed_on, household.reviewed_by) == ("reviewed", D(2014, 3, 10), reviewer)
 
-    household = services.household_notice(household, acting_user=reviewer, day=D(2014, 3, 12))
-    assert (household.status, household.noticed_on) == ("noticed", D(2014, 3, 12))
+    notice = notice_for(household)
+    household = services.household_notice(household, notice=notice.ref, acting_user=reviewer)
+    # The notice step's date is the notice's first day, not a typed date.
+    assert (household.status, household.noticed_on, household.notice_ref) == ("noticed", D(2014, 3, 12), notice.ref)
 
-    household = services.household_file(household, acting_user=caseworker, day=D(2014, 3, 20))
-    assert (household.status, household.filed_on, household.filed_by) == ("on_file", D(2014, 3, 20), caseworker)
+    household = services.household_file(household, acting_user=reviewer, day=D(2014, 3, 20))
+    assert (household.status, household.filed_on, household.filed_by) == ("on_file", D(2014, 3, 20), reviewer)
 
-    review = services.annual_review_record(household, outcome="confirmed", acting_user=reviewer, day=D(2014, 12, 1))
-    assert (review.reviewed_by, review.reviewed_on) == (reviewer, D(2014, 12, 1))
+    review = services.annual_review_record(household, outcome="confirmed", acting_user=caseworker, day=D(2014, 12, 1))
+    assert (review.reviewed_by, review.reviewed_on) == (caseworker, D(2014, 12, 1))
 
     services.annual_review_record(
-        household, outcome="closed", acting_user=reviewer, reason="脱困", day=D(2015, 12, 1), note="子女已就业"
+        household,
+        outcome="closed",
+        closing_code="out_of_hardship",
+        confirm=True,
+        acting_user=reviewer,
+        reason="脱困",
+        day=D(2015, 12, 1),
+        note="子女已就业",
     )
     household.refresh_from_db()
     assert household.status == "closed"
-    assert (household.closed_on, household.closed_by, household.closing_reason) == (
+    assert (household.closed_on, household.closed_by, household.closing_code, household.closing_reason) == (
         D(2015, 12, 1),
         reviewer,
+        "out_of_hardship",
         "子女已就业",
     )
     assert AnnualReview.objects.filter(household=household).count() == 2
@@ -67,7 +103,7 @@ def test_the_whole_workflow_is_dated_and_attributed(tree, people):
         ("caseworker", "household application"),
         ("reviewer", "材料齐全"),
         ("reviewer", "public notice"),
-        ("caseworker", "filed"),
+        ("reviewer", "filed"),
         ("reviewer", "脱困"),
     ]
 
@@ -89,13 +125,14 @@ def refused(call, field):
 def test_date_rules_refuse_with_the_field_and_write_nothing(tree, people):
     caseworker, reviewer = people
     household = apply(tree, caseworker)
+    notice = notice_for(household)
     before = Household.history.count()
 
-    assert "先审核" in refused(lambda: services.household_notice(household, acting_user=reviewer), "noticed_on")
-    assert "先审核" in refused(lambda: services.household_file(household, acting_user=caseworker), "filed_on")
-    assert "未建档" in refused(
-        lambda: services.household_close(household, acting_user=caseworker, reason="x", day=D(2014, 5, 1)), "closed_on"
+    assert "先审核" in refused(
+        lambda: services.household_notice(household, notice=notice.ref, acting_user=reviewer), "noticed_on"
     )
+    assert "先审核" in refused(lambda: services.household_file(household, acting_user=reviewer), "filed_on")
+    assert "未建档" in refused(lambda: close(household, reviewer, D(2014, 5, 1)), "closed_on")
     assert "早于申请日期" in refused(
         lambda: services.household_review(household, acting_user=reviewer, day=D(2014, 2, 28)), "reviewed_on"
     )
@@ -107,16 +144,12 @@ def test_date_rules_refuse_with_the_field_and_write_nothing(tree, people):
     assert Household.history.count() == before
 
     household = services.household_review(household, acting_user=reviewer, day=D(2014, 3, 2))
-    assert "早于申请日期" in refused(
-        lambda: services.household_file(household, acting_user=caseworker, day=D(2014, 2, 1)), "filed_on"
-    )
-    household = services.household_file(household, acting_user=caseworker, day=D(2014, 3, 20))
+    assert "先公示" in refused(lambda: services.household_file(household, acting_user=reviewer), "filed_on")
+    household = services.household_notice(household, notice=notice.ref, acting_user=reviewer)
+    household = services.household_file(household, acting_user=reviewer, day=D(2014, 3, 20))
     before = Household.history.count()
     for day in (D(2014, 3, 19), D(2014, 3, 20)):  # closing must come strictly after filing
-        assert "必须晚于建档日期" in refused(
-            lambda day=day: services.household_close(household, acting_user=caseworker, reason="x", day=day),
-            "closed_on",
-        )
+        assert "必须晚于建档日期" in refused(lambda day=day: close(household, reviewer, day), "closed_on")
     assert "在档" in refused(
         lambda: services.annual_review_record(household, outcome="confirmed", acting_user=reviewer, day=D(2014, 3, 1)),
         "household",
@@ -167,28 +200,16 @@ def test_the_status_filter_matches_the_status_of_each_file(tree, people):
 
     caseworker, reviewer = people
     applied = apply(tree, caseworker, file_no="A")
+    returned = services.household_return(
+        apply(tree, caseworker, file_no="B"), return_reason="缺收入证明", acting_user=reviewer, day=D(2014, 3, 2)
+    )
     reviewed = services.household_review(apply(tree, caseworker, file_no="R"), acting_user=reviewer, day=D(2014, 3, 2))
-    noticed = services.household_notice(
-        services.household_review(apply(tree, caseworker, file_no="N"), acting_user=reviewer, day=D(2014, 3, 2)),
-        acting_user=reviewer,
-        day=D(2014, 3, 3),
-    )
-    on_file = services.household_file(
-        services.household_review(apply(tree, caseworker, file_no="F"), acting_user=reviewer, day=D(2014, 3, 2)),
-        acting_user=caseworker,
-        day=D(2014, 3, 4),
-    )
-    closed = services.household_close(
-        services.household_file(
-            services.household_review(apply(tree, caseworker, file_no="C"), acting_user=reviewer, day=D(2014, 3, 2)),
-            acting_user=caseworker,
-            day=D(2014, 3, 4),
-        ),
-        acting_user=caseworker,
-        reason="脱困",
-        day=D(2014, 9, 1),
-    )
-    for household in (applied, reviewed, noticed, on_file, closed):
+    noticed = through_notice(apply(tree, caseworker, file_no="N"), reviewer)
+    filed = on_file(apply(tree, caseworker, file_no="F"), reviewer)
+    closed = close(on_file(apply(tree, caseworker, file_no="C"), reviewer), reviewer, D(2014, 9, 1))
+    households = (applied, returned, reviewed, noticed, filed, closed)
+    assert [h.status for h in households] == ["applied", "returned", "reviewed", "noticed", "on_file", "closed"]
+    for household in households:
         found = HouseholdFilterSet({"status": household.status}, queryset=Household.objects.all()).qs
         assert list(found) == [household], household.status
 

@@ -13,7 +13,7 @@ from casework.choices import Role
 from notices import selectors, services
 from notices.choices import NoticeStatus, PeriodState
 from notices.models import Notice, NoticeEntry, Objection
-from tests.factories import AidGrantFactory
+from tests.factories import AidGrantFactory, HouseholdFactory, UserFactory
 
 TODAY = timezone.localdate()
 
@@ -28,17 +28,31 @@ class Families:
     def __init__(self, user):
         self.user = user
         self.seq = 9000
+        # The reviewer (``user``) does not review files they applied for: a caseworker applies.
+        self.caseworker = UserFactory(organisation=user.organisation, role=Role.CASEWORKER)
 
     def household(self, org, file_no, *, applied, reviewed=None, filed=None, closed=None, address=""):
+        if filed:
+            # A file on record for years (its own notice long past): built as it stands.
+            return HouseholdFactory(
+                file_no=file_no,
+                organisation=org,
+                applied_on=applied,
+                reviewed_on=reviewed,
+                filed_on=filed,
+                closed_on=closed,
+                address=address,
+            )
         household = people.household_apply(
-            file_no=file_no, organisation=org, kind="worker", applied_on=applied, address=address, acting_user=self.user
+            file_no=file_no,
+            organisation=org,
+            kind="worker",
+            applied_on=applied,
+            address=address,
+            acting_user=self.caseworker,
         )
         if reviewed:
             household = people.household_review(household, acting_user=self.user, day=reviewed)
-        if filed:
-            household = people.household_file(household, acting_user=self.user, day=filed)
-        if closed:
-            household = people.household_close(household, acting_user=self.user, reason="脱困", day=closed)
         return household
 
     def person(self, org, name, household=None, relationship="child"):

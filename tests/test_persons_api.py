@@ -7,10 +7,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from beneficiaries import services
-from beneficiaries.models import Person
+from beneficiaries.models import Household, Person
 from casework.choices import Role
 from casework.services import organisation_update
-from tests.factories import HouseholdFactory
+from tests.factories import HouseholdFactory, UserFactory
 
 D = datetime.date
 VALID_ID = "11010519491231002X"
@@ -172,9 +172,12 @@ def test_household_dates_are_refused_with_their_field_path(api, tree):
         format="json",
     )
     pk = created.json()["id"]
-    assert api.post(f"/api/v1/households/{pk}/review/", {"day": "2014-03-05"}).status_code == 200
-    assert api.post(f"/api/v1/households/{pk}/file/", {"day": "2014-03-10"}).status_code == 200
-    response = api.post(f"/api/v1/households/{pk}/close/", {"day": "2014-03-09"})
+    # The workflow's steps are a reviewer's (tests/test_workflow.py); a file on record since 2014-03-10:
+    Household.objects.filter(pk=pk).update(reviewed_on=D(2014, 3, 5), filed_on=D(2014, 3, 10))
+    reviewer = APIClient()
+    reviewer.force_authenticate(UserFactory(organisation=tree.county_a, role=Role.REVIEWER))
+    closing = {"closing_code": "deceased", "closing_reason": "户主病故", "confirm": True}
+    response = reviewer.post(f"/api/v1/households/{pk}/close/", {"day": "2014-03-09", **closing}, format="json")
     assert response.status_code == 400
     assert response.json() == {"closed_on": ["退出日期必须晚于建档日期。"]}
 

@@ -13,7 +13,14 @@ from beneficiaries.id_numbers import mask, sample_id_number
 from beneficiaries.models import AnnualReview, Household, Person
 from casework.choices import Role
 from casework.models import ExportLog
-from tests.factories import AidGrantFactory, HouseholdFactory, PersonFactory, SchoolingFactory
+from tests.factories import (
+    AidGrantFactory,
+    HouseholdFactory,
+    NoticeEntryFactory,
+    NoticeFactory,
+    PersonFactory,
+    SchoolingFactory,
+)
 
 D = datetime.date
 
@@ -128,44 +135,66 @@ def test_member_added_through_the_form_joins_the_file_with_history(worker, files
     assert row.history_change_reason == "新增成员" and row.history_user_name == "zhang"
 
 
-def test_workflow_buttons_call_the_services(worker, tree, client):
+def test_workflow_buttons_call_the_services(worker, tree, client, make_user):
     household = HouseholdFactory(
         file_no="NEW-1", organisation=tree.city_a, reviewed_on=None, filed_on=None, applied_on=D(2014, 1, 5)
     )
+    head = PersonFactory(household=household, relationship="head", seq=7)
+    notice = NoticeFactory(organisation=tree.city_a, starts_on=D(2014, 1, 12), ends_on=D(2014, 1, 18))
+    NoticeEntryFactory(notice=notice, person=head)
     step = lambda name, **data: client.post(reverse("household-step", args=[household.pk, name]), data)  # noqa: E731
+
+    # A caseworker sees no workflow button, and a step posted anyway is refused.
+    page = client.get(reverse("household-detail", args=[household.pk])).content.decode()
+    assert 'class="workflow"' not in page
+    refused = step("review", day="2014-01-10")
+    assert household.history.count() == 1
+    assert "只有审核人员" in client.get(refused["Location"]).content.decode()
+
+    client.force_login(make_user(tree.city_a, Role.REVIEWER, username="reviewer"))
     step("file", day="2014-02-01")
     household.refresh_from_db()
     assert household.filed_on is None  # must be reviewed first
     step("review", day="2014-01-10")
+    step("notice", notice=notice.ref)
     step("file", day="2014-02-01")
     household.refresh_from_db()
-    assert (household.reviewed_on, household.filed_on) == (D(2014, 1, 10), D(2014, 2, 1))
-    assert household.reviewed_by == worker and household.filed_by == worker
+    assert (household.reviewed_on, household.noticed_on, household.filed_on) == (
+        D(2014, 1, 10),
+        D(2014, 1, 12),
+        D(2014, 2, 1),
+    )
+    assert household.reviewed_by.username == "reviewer" and household.filed_by.username == "reviewer"
     page = client.get(reverse("household-detail", args=[household.pk])).content.decode()
-    assert "在档" in page and "脱困退出" in page
+    assert "在档" in page and "脱困退出" in page and notice.ref in page
 
 
-def test_annual_review_worklist_lists_unreviewed_files_and_takes_each_outcome(worker, files, client):
+def test_annual_review_worklist_lists_unreviewed_files_and_takes_each_outcome(worker, files, client, tree, make_user):
     this_year = datetime.date.today().year
     AnnualReview.objects.create(household=files["below"], reviewed_on=datetime.date.today(), outcome="confirmed")
     page = client.get(reverse("annual-review")).content.decode()
     assert "ZZ-001" in page and "ZZ-002" not in page and "LY-001" not in page
 
-    refused = client.post(
-        reverse("annual-review-submit", args=[files["own"].pk]), {"outcome": "closed", "note": ""}, follow=True
-    )
-    assert "ZZ-001：脱困退出须填写说明。" in refused.content.decode()
+    submit = reverse("annual-review-submit", args=[files["own"].pk])
+    closing = {"outcome": "closed", "note": "已就业脱困", "closing_code": "out_of_hardship", "confirm": "on"}
+    refused = client.post(submit, closing, follow=True)
+    assert "ZZ-001：只有审核人员可以办理" in refused.content.decode()  # closing is a reviewer's
+
+    client.force_login(make_user(tree.city_a, Role.REVIEWER, username="reviewer"))
+    for missing, message in (
+        ("note", "ZZ-001：脱困退出须填写说明。"),
+        ("closing_code", "ZZ-001：请选择退出原因类别。"),
+        ("confirm", "ZZ-001：请确认办理脱困退出"),
+    ):
+        refused = client.post(submit, {k: v for k, v in closing.items() if k != missing}, follow=True)
+        assert message in refused.content.decode(), missing
     assert not files["own"].reviews.exists()
-    done = client.post(
-        reverse("annual-review-submit", args=[files["own"].pk]),
-        {"outcome": "closed", "note": "已就业脱困"},
-        follow=True,
-    )
+    done = client.post(submit, closing, follow=True)
     assert "档案 ZZ-001 已完成年度核实。" in done.content.decode()
     review = files["own"].reviews.get()
     assert review.reviewed_on.year == this_year and review.outcome == "closed"
     files["own"].refresh_from_db()
-    assert files["own"].closed_on == datetime.date.today()
+    assert (files["own"].closed_on, files["own"].closing_code) == (datetime.date.today(), "out_of_hardship")
     assert "本单位还有 0 份在档档案今年尚未核实。" in client.get(reverse("annual-review")).content.decode()
 
 

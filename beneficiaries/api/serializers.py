@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
+from beneficiaries.choices import ClosingCode
 from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling
+from beneficiaries.services import WORKFLOW_FIELDS
 from casework.api.base import ScopedModelSerializer
 from casework.api.fields import SlugRelatedField
 from casework.models import Organisation
@@ -54,15 +56,21 @@ class HouseholdSerializer(ScopedModelSerializer):
             "hardship_reasons",
             "address",
             "applied_on",
+            "applied_by",
+            "returned_on",
+            "return_reason",
             "reviewed_on",
             "noticed_on",
+            "notice_ref",
             "filed_on",
             "closed_on",
+            "closing_code",
             "closing_reason",
             "status",
             "members",
         ]
-        read_only_fields = ["reviewed_on", "noticed_on", "filed_on", "closed_on", "closing_reason"]
+        # The workflow's fields are set by its steps (review/, return/, notice/, file/, close/, reopen/) only.
+        read_only_fields = sorted(WORKFLOW_FIELDS)
 
     def get_members(self, household) -> list[dict]:
         return [
@@ -71,15 +79,42 @@ class HouseholdSerializer(ScopedModelSerializer):
         ]
 
 
+# The steps' parameters are optional here: the services refuse what is missing, with the same words on every route.
 class HouseholdStepSerializer(serializers.Serializer):
     day = serializers.DateField(required=False)
-    closing_reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class HouseholdReturnSerializer(HouseholdStepSerializer):
+    return_reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class HouseholdNoticeSerializer(serializers.Serializer):
+    notice = serializers.CharField(required=False, allow_blank=True, max_length=64, help_text="the notice's ref")
+
+
+class ClosingFields(serializers.Serializer):
+    closing_code = serializers.ChoiceField(choices=ClosingCode.choices, required=False, allow_blank=True)
+    confirm = serializers.BooleanField(default=False, help_text="true to confirm the closing (脱困退出)")
+
+
+class HouseholdCloseSerializer(HouseholdStepSerializer, ClosingFields):
+    closing_reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class HouseholdReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="why (required)")
 
 
 class AnnualReviewSerializer(ScopedModelSerializer):
+    # Outcome "closed" closes the file: it needs these and a note, as on the page.
+    closing_code = serializers.ChoiceField(
+        choices=ClosingCode.choices, required=False, allow_blank=True, write_only=True
+    )
+    confirm = serializers.BooleanField(default=False, write_only=True)
+
     class Meta:
         model = AnnualReview
-        fields = ["id", "household", "reviewed_on", "outcome", "note", "reviewed_by"]
+        fields = ["id", "household", "reviewed_on", "outcome", "note", "reviewed_by", "closing_code", "confirm"]
         read_only_fields = ["reviewed_by"]
 
 

@@ -57,8 +57,9 @@ class HouseholdViewSet(ScopedModelViewSet):
     def delete_record(self, household, *, acting_user, reason):
         record_delete(household, acting_user=acting_user, reason=reason)
 
-    def _step(self, request, service, default_reason):
-        params = serializers.HouseholdStepSerializer(data=request.data)
+    def _step(self, request, service, default_reason, params_class=serializers.HouseholdStepSerializer):
+        """One workflow step through its service, which checks the role and the rules."""
+        params = params_class(data=request.data)
         params.is_valid(raise_exception=True)
         household = service(
             self.get_object(),
@@ -71,22 +72,45 @@ class HouseholdViewSet(ScopedModelViewSet):
     @extend_schema(request=serializers.HouseholdStepSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
+        """Review (审核) an application: reviewers only, not on a file they applied for."""
         return self._step(request, services.household_review, "review")
 
-    @extend_schema(request=serializers.HouseholdStepSerializer)
+    @extend_schema(request=serializers.HouseholdReturnSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_correction(self, request, pk=None):
+        """Return (退回) an application to the caseworker for correction, with ``return_reason``."""
+        return self._step(
+            request, services.household_return, "return for correction", serializers.HouseholdReturnSerializer
+        )
+
+    @extend_schema(request=serializers.HouseholdNoticeSerializer)
     @action(detail=True, methods=["post"])
     def notice(self, request, pk=None):
-        return self._step(request, services.household_notice, "public notice")
+        """Record the published notice (公示, by its ``ref``) that lists the household's members."""
+        return self._step(request, services.household_notice, "public notice", serializers.HouseholdNoticeSerializer)
 
     @extend_schema(request=serializers.HouseholdStepSerializer)
     @action(detail=True, methods=["post"], url_path="file")
     def file(self, request, pk=None):
+        """Put the household on file (建档), after its notice ended with no upheld objection."""
         return self._step(request, services.household_file, "filed")
 
-    @extend_schema(request=serializers.HouseholdStepSerializer)
+    @extend_schema(request=serializers.HouseholdCloseSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._step(request, services.household_close, "closed")
+        """Close the file (脱困退出): ``closing_code``, ``closing_reason`` and ``confirm: true``."""
+        return self._step(request, services.household_close, "closed", serializers.HouseholdCloseSerializer)
+
+    @extend_schema(request=serializers.HouseholdReopenSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Undo a closing (撤销退出), saying why in ``reason``."""
+        params = serializers.HouseholdReopenSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        household = services.household_reopen(
+            self.get_object(), acting_user=request.user, reason=params.validated_data.get("reason", "")
+        )
+        return Response(self.get_serializer(household).data)
 
 
 class AnnualReviewViewSet(ScopedModelViewSet):
@@ -100,6 +124,8 @@ class AnnualReviewViewSet(ScopedModelViewSet):
             data["household"],
             outcome=data["outcome"],
             note=data.get("note", ""),
+            closing_code=data.get("closing_code", ""),
+            confirm=data.get("confirm", False),
             day=data.get("reviewed_on"),
             acting_user=acting_user,
             reason=reason,

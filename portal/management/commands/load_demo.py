@@ -183,8 +183,10 @@ class Demo:
         # The service names the author: the caseworker who records the plan.
         return employment_services.assistance_plan_create(acting_user=self.caseworker, reason=REASON, data=data)
 
-    def household(self, file_no, org, kind, *, applied, reviewed=None, noticed=None, filed=None, by=None, **data):
-        """A household file taken through the workflow as far as the dates given."""
+    def household(self, file_no, org, kind, *, applied, head, reviewed=None, noticed=None, filed=None, by=None, **data):
+        """A household file with its head (``(name, region, born, extra)``) taken through the workflow as far
+        as the dates given: a reviewer reviews it, lists the head on a public notice starting on ``noticed``
+        (ending the day before ``filed``, or after seven days) and puts it on file after the notice ends."""
         by = by or self.caseworker
         household = beneficiaries.household_apply(
             file_no=file_no,
@@ -195,14 +197,28 @@ class Demo:
             reason=REASON,
             **data,
         )
+        name, region, born, extra = head
+        head = self.person(name, region, born, household=household, relationship="head", by=by, **extra)
         if reviewed:
             household = beneficiaries.household_review(
                 household, acting_user=self.reviewer, reason=REASON, day=reviewed
             )
         if noticed:
-            household = beneficiaries.household_notice(household, acting_user=self.reviewer, reason=REASON, day=noticed)
+            ends = filed - datetime.timedelta(days=1) if filed else noticed + datetime.timedelta(days=6)
+            notice = self.notice(
+                org,
+                f"{self.orgs[org].name}困难职工帮扶对象公示（{file_no}）",
+                f"{self.orgs[org].name}公示栏",
+                noticed,
+                ends,
+                [(head, "3000.00")],
+                by=self.reviewer,
+            )
+            household = beneficiaries.household_notice(
+                household, notice=notice.ref, acting_user=self.reviewer, reason=REASON
+            )
         if filed:
-            household = beneficiaries.household_file(household, acting_user=by, reason=REASON, day=filed)
+            household = beneficiaries.household_file(household, acting_user=self.reviewer, reason=REASON, day=filed)
         return household
 
     def notice(self, org, title, posted_at, starts, ends, entries, *, by=None):
@@ -244,9 +260,7 @@ class Demo:
             hardship_reasons=["illness", "education"],
             address="巩义市孝义街道新兴路12号",
             by=gongyi,
-        )
-        self.person(
-            "李建国", "410100", D(1968, 5, 12), household=h1, relationship="head", by=gongyi, phone="13903711234"
+            head=("李建国", "410100", D(1968, 5, 12), {"phone": "13903711234"}),
         )
         self.person("赵秀英", "410100", D(1970, 8, 3), household=h1, relationship="spouse", by=gongyi)
         li_ming = self.person("李明", "410181", D(2001, 10, 21), household=h1, relationship="child", by=gongyi)
@@ -267,8 +281,8 @@ class Demo:
             hardship_reasons=["single_parent", "education"],
             address="巩义市孝义街道桐本路8号",
             by=gongyi,
+            head=("孙丽", "410100", D(1974, 2, 17), {}),
         )
-        self.person("孙丽", "410100", D(1974, 2, 17), household=h2, relationship="head", by=gongyi)
         sun = self.person("孙晓雨", "410181", D(1996, 4, 9), household=h2, relationship="child", by=gongyi)
 
         # 偃师: a worker family; one daughter in senior secondary, one son graduating in 2014.
@@ -282,8 +296,8 @@ class Demo:
             filed=D(2013, 7, 1),
             hardship_reasons=["disability"],
             address="偃师市首阳山街道人民路45号",
+            head=("周志强", "410300", D(1966, 11, 30), {}),
         )
-        self.person("周志强", "410300", D(1966, 11, 30), household=h3, relationship="head")
         zhou_ting = self.person("周婷", "410381", D(1998, 7, 14), household=h3, relationship="child")
         self.zhou_lei = self.person("周磊", "410300", D(1992, 1, 25), household=h3, relationship="child")
 
@@ -297,8 +311,8 @@ class Demo:
             noticed=D(2014, 3, 28),
             filed=D(2014, 4, 8),
             hardship_reasons=["unemployment"],
+            head=("吴海", "410300", D(1972, 9, 9), {}),
         )
-        self.person("吴海", "410300", D(1972, 9, 9), household=h4, relationship="head")
         wu_jia = self.person("吴佳", "410381", D(2006, 3, 2), household=h4, relationship="child")
 
         # 新安: on file from 2012, closed at the 2014 annual review (脱困).
@@ -311,20 +325,28 @@ class Demo:
             noticed=D(2012, 4, 25),
             filed=D(2012, 5, 2),
             hardship_reasons=["illness"],
+            head=("马玉兰", "410300", D(1963, 12, 1), {}),
         )
-        self.person("马玉兰", "410300", D(1963, 12, 1), household=h5, relationship="head")
         beneficiaries.annual_review_record(
             h5,
             outcome="closed",
-            acting_user=self.caseworker,
+            closing_code="out_of_hardship",
+            confirm=True,
+            acting_user=self.reviewer,
             reason=REASON,
             day=D(2014, 12, 15),
             note="子女就业，家庭脱困",
         )
 
         # 中牟: applied and reviewed late in 2014, still waiting for public notice.
-        h6 = self.household("410122-2014-001", "410122", "worker", applied=D(2014, 10, 8), reviewed=D(2014, 10, 20))
-        self.person("郭德胜", "410100", D(1970, 6, 6), household=h6, relationship="head")
+        self.household(
+            "410122-2014-001",
+            "410122",
+            "worker",
+            applied=D(2014, 10, 8),
+            reviewed=D(2014, 10, 20),
+            head=("郭德胜", "410100", D(1970, 6, 6), {}),
+        )
 
         schooling = [
             (li_ming, "junior_secondary", "巩义市第二初级中学", D(2014, 7, 20)),
@@ -426,8 +448,8 @@ class Demo:
             hardship_reasons=["illness"],
             address="巩义市孝义街道康店路3号",
             by=gongyi,
+            head=("郑伟", "410100", D(1981, 3, 18), {}),
         )
-        self.person("郑伟", "410100", D(1981, 3, 18), household=h7, relationship="head", by=gongyi)
         child = self.person("郑可欣", "410181", D(2012, 9, 1), household=h7, relationship="child", by=gongyi)
         self.record(
             Schooling,
@@ -457,14 +479,41 @@ class Demo:
         )
 
         # 巩义: an application that has not been reviewed yet.
-        h8 = self.household(f"410181-{year}-002", "410181", "migrant_worker", applied=day(0.60), by=gongyi)
-        self.person("何秀梅", "410100", D(1983, 7, 7), household=h8, relationship="head", by=gongyi)
+        self.household(
+            f"410181-{year}-002",
+            "410181",
+            "migrant_worker",
+            applied=day(0.60),
+            by=gongyi,
+            head=("何秀梅", "410100", D(1983, 7, 7), {}),
+        )
+
+        # 中牟: an application the reviewer returned to the caseworker for correction (退回).
+        returned = self.household(
+            f"410122-{year}-001",
+            "410122",
+            "worker",
+            applied=day(0.58),
+            head=("郭小红", "410100", D(1979, 4, 12), {}),
+        )
+        beneficiaries.household_return(
+            returned,
+            return_reason="缺少家庭收入证明，请补充后重新提交",
+            acting_user=self.reviewer,
+            reason=REASON,
+            day=day(0.62),
+        )
 
         # 偃师: reviewed and on public notice, not yet on file.
         h9 = self.household(
-            f"410381-{year}-001", "410381", "worker", applied=day(0.55), reviewed=day(0.65), noticed=day(0.70)
+            f"410381-{year}-001",
+            "410381",
+            "worker",
+            applied=day(0.55),
+            reviewed=day(0.65),
+            noticed=day(0.70),
+            head=("冯建军", "410300", D(1975, 1, 9), {}),
         )
-        self.person("冯建军", "410300", D(1975, 1, 9), household=h9, relationship="head")
         self.feng_chen = self.person("冯晨", "410381", D(2004, 5, 20), household=h9, relationship="child")
 
         # The yearly re-check of files on record since 2013.

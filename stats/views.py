@@ -212,6 +212,10 @@ def return_cell(request):
         names = [name for name in (part["records"][0] if part["records"] else {}) if name != "id"]
         person_names = {person["id"]: person["name"] for person in part["persons"]}
         part["columns"] = [_column_label(part["source"], name) for name in names]
+        if part["is_money"]:  # money is listed and added up in exact yuan
+            part["value_display"] = _("%(value)s 元") % {"value": part["value"]}
+        else:
+            part["value_display"] = f"{part['value']} {part['unit']}"
         part["rows"] = [
             {
                 "values": [

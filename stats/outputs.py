@@ -70,6 +70,25 @@ def as_html(result, preparer="", phone=""):
     )
 
 
+# Control characters XML 1.0 cannot carry (openpyxl refuses them).
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _safe_row(values):
+    """Text the sheet can hold: control characters dropped, so a stored name or a typed preparer never fails
+    the download (text that would start a formula is kept as text by :func:`_as_text`)."""
+    return [XML_ILLEGAL.sub("", value) if isinstance(value, str) else value for value in values]
+
+
+def _as_text(sheet):
+    # Nothing in a return is a formula: a value openpyxl took for one (text starting with "=", such as a
+    # typed "=HYPERLINK(…)") is written as text. "+", "-", "@" are text in XLSX already.
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def as_xlsx(result, preparer="", phone=""):
     """The return as a workbook: sheet 报表 follows the official wording with each value in its own cell
     right where the notice leaves its blank; sheet 数据 lists key, label, unit, value and exact yuan."""
@@ -81,12 +100,14 @@ def as_xlsx(result, preparer="", phone=""):
     sheet = book.active
     sheet.title = _("报表")
     sheet.append([_("附件%(n)s") % {"n": result.attachment.number}])
-    sheet.append([head["title"]])
+    sheet.append(_safe_row([head["title"]]))
     sheet["A2"].font = Font(bold=True, size=14)
     sheet.append(
-        [_("填报单位："), head["organisation"], _("填报人："), head["preparer"], _("联系电话："), head["phone"]]
+        _safe_row(
+            [_("填报单位："), head["organisation"], _("填报人："), head["preparer"], _("联系电话："), head["phone"]]
+        )
     )
-    sheet.append([_("统计截止日期："), head["cutoff"], _("单位代码："), head["org_code"]])
+    sheet.append(_safe_row([_("统计截止日期："), head["cutoff"], _("单位代码："), head["org_code"]]))
     if head["as_recorded_at"]:
         sheet.append([_("数据时点："), head["as_recorded_at"]])
     sheet.append([])
@@ -118,7 +139,9 @@ def as_xlsx(result, preparer="", phone=""):
         notes = book.create_sheet(_("提示"))
         notes.append([_("提示")])
         for warning in result.warnings:
-            notes.append([warning["message"]])
+            notes.append(_safe_row([warning["message"]]))
+    for worksheet in book.worksheets:
+        _as_text(worksheet)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

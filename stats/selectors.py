@@ -41,7 +41,10 @@ def parse_cutoff(value):
         return None
     if isinstance(value, datetime.date):
         return value
-    day = parse_date(str(value))
+    try:
+        day = parse_date(str(value))
+    except ValueError:  # well formed, but no such day (2014-02-30)
+        day = None
     if day is None:
         raise ValidationError({"cutoff": _("统计截止日期格式应为 YYYY-MM-DD。")})
     return day

@@ -58,8 +58,10 @@ def return_file(*, organisation, attachment, year, preparer, phone, acting_user,
     2. Wait until every transaction that was open at that point has ended
        (PostgreSQL: the transactions of this database holding a transaction id,
        from ``pg_stat_activity``; SQLite: take the database's one write lock, which
-       an open writer holds until it commits).
-    3. Compute the return as of ``filed_at`` (:class:`stats.sources.AsOfSource`).
+       an open writer holds until it commits, and let it go again, so that writers
+       are not held up while the return is computed).
+    3. Compute the return as of ``filed_at`` (:class:`stats.sources.AsOfSource`) and
+       save the filing, in a transaction of its own.
 
     Proof that step 3 reads the final R(filed_at): every history row is stamped
     after its transaction's first write (simple-history stamps in ``post_save`` /
@@ -73,7 +75,7 @@ def return_file(*, organisation, attachment, year, preparer, phone, acting_user,
     History rows are never changed or deleted. Hence R(filed_at) is fixed from
     step 2 on, each query of step 3 (and every later reproduction) sees the same
     rows, and the figures are consistent among themselves without a REPEATABLE READ
-    snapshot. The filing row itself is written in the transaction of step 3.
+    snapshot.
 
     Assumptions, kept by the project: every write runs in a transaction
     (services, admin, API and imports are atomic; a bare ``save()`` in autocommit
@@ -88,8 +90,9 @@ def return_file(*, organisation, attachment, year, preparer, phone, acting_user,
     require_within_scope(acting_user, organisation)
     attachment_of(attachment)
     cutoff = cutoff or default_cutoff(attachment, year)
-    with transaction.atomic():
+    with transaction.atomic():  # on SQLite, holds the write lock only while settling
         filed_at = settled_moment()
+    with transaction.atomic():
         result = compute_return(attachment, year=year, org_code=organisation.code, cutoff=cutoff, as_of=filed_at)
         figures = result.as_dict()
         filing = ReturnFiling(
@@ -113,7 +116,7 @@ def return_file(*, organisation, attachment, year, preparer, phone, acting_user,
 def settled_moment():
     """A moment (now) after which no history row can appear stamped at or before it (see :func:`return_file`).
 
-    Call it inside the transaction that then reads the records as of that moment.
+    Call it in a transaction of its own: on SQLite it takes the write lock, held until that transaction ends.
     """
     if connection.vendor == "sqlite":
         _take_sqlite_write_lock()

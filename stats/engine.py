@@ -106,7 +106,8 @@ def rows_queryset(context, rows):
     return queryset.filter(rows.where(context))
 
 
-def _aggregate(cell, rows, condition):
+def aggregate_of(cell, rows, condition=None):
+    """The aggregate a cell measures over ``rows``, counting only the rows matching ``condition``."""
     condition = condition or None
     if cell.measure == PERSONS:
         return Count(rows.person_field, distinct=True, filter=condition)
@@ -131,7 +132,7 @@ def evaluate_cells(attachment, context):
             groups.setdefault(cell.rows.name, (cell.rows, []))[1].append(cell)
     values = {}
     for rows, cells in groups.values():
-        aggregates = {f"c{i}": _aggregate(cell, rows, cell.filter_q(context)) for i, cell in enumerate(cells)}
+        aggregates = {f"c{i}": aggregate_of(cell, rows, cell.filter_q(context)) for i, cell in enumerate(cells)}
         queryset = rows_queryset(context, rows)
         if rows.annotate:
             # Cells filter on the annotations (stage group, household flags), each a correlated

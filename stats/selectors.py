@@ -18,8 +18,17 @@ from django.utils.translation import gettext_lazy
 from beneficiaries.models import Person
 from casework.models import Organisation
 from casework.scoping import require_within_scope, scoped
-from stats.definitions import CELL_SUM, DEADLINES
-from stats.engine import Context, attachment_of, cell_sources, compute_return, default_cutoff, rows_queryset
+from stats.definitions import CELL_SUM, DEADLINES, DISTINCT, SUM
+from stats.engine import (
+    Context,
+    aggregate_of,
+    attachment_of,
+    cell_sources,
+    compute_return,
+    default_cutoff,
+    rows_queryset,
+    yuan,
+)
 from stats.filtersets import ReturnFilingFilterSet
 from stats.models import ReturnFiling
 from stats.sources import LiveSource, source_model
@@ -32,14 +41,28 @@ def parse_cutoff(value):
         return None
     if isinstance(value, datetime.date):
         return value
-    day = parse_date(str(value))
+    try:
+        day = parse_date(str(value))
+    except ValueError:  # well formed, but no such day (2014-02-30)
+        day = None
     if day is None:
         raise ValidationError({"cutoff": _("统计截止日期格式应为 YYYY-MM-DD。")})
     return day
 
 
+# The moments a return can be asked "as recorded at": the span of the report years (2000–2100), in
+# Beijing time. Outside it nothing was recorded, and the far ends (year 1, year 9999) cannot even be
+# converted to UTC or stored.
+EARLIEST_MOMENT = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+LATEST_MOMENT = datetime.datetime(2101, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
 def parse_moment(value):
-    """An ISO 8601 date-time; without an offset it is Asia/Shanghai time (the project's time zone)."""
+    """An ISO 8601 date-time; without an offset it is Asia/Shanghai time (the project's time zone).
+
+    Refused, naming ``as_recorded_at``: anything else, and moments outside the
+    report years (before 2000-01-01 or after 2100-12-31, Beijing time).
+    """
     if value in (None, ""):
         return None
     if isinstance(value, datetime.datetime):
@@ -53,8 +76,16 @@ def parse_moment(value):
             raise ValidationError(
                 {"as_recorded_at": _("数据时点应为 ISO 8601 日期时间，例如 2014-09-01T08:00:00+08:00。")}
             )
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        in_range = EARLIEST_MOMENT <= moment < LATEST_MOMENT
+    except OverflowError:  # year 1 or 9999 with an offset that leaves the calendar in UTC
+        in_range = False
+    if not in_range:
+        raise ValidationError(
+            {"as_recorded_at": _("数据时点应在 2000-01-01 00:00 至 2100-12-31 23:59（北京时间）之间。")}
+        )
     return moment
 
 
@@ -225,24 +256,58 @@ def filing_difference(user, filing):
 # --- drill-down -----------------------------------------------------------------------------------
 
 
-def _record_fields(model, rows):
-    names = {f.name for f in model._meta.fields}
+def _measured_field(cell):
+    """The column a SUM or DISTINCT cell measures (``amount``, ``positions``, ``unit_name``…), or ``None``."""
+    if cell.measure == SUM:
+        return cell.field
+    if cell.measure == DISTINCT:
+        # a3.7.units counts Trim("unit_name"): the page lists the column the expression reads.
+        return cell.field.source_expressions[0].name
+    return None
+
+
+def _record_fields(model, cell):
+    names = {f.name for f in model._meta.fields} | {f.attname for f in model._meta.fields}
     fields = ["id"] + [name for name in ("ref", "person_id") if name in names]
-    if rows.date_field:
-        fields.append(rows.date_field)
-    for name in ("type", "category", "kind", "channel", "source", "use", "amount", "unit_name", "stage"):
+    if cell.rows.date_field:
+        fields.append(cell.rows.date_field)
+    descriptive = ("name", "employer", "unit_name") if model is not Person else ()
+    for name in ("type", "category", "kind", "channel", "programme", "source", "use", *descriptive, "stage"):
         if name in names:
             fields.append(name)
+    # The measured column last before the unit, so the page shows what each record adds to the figure.
+    measured = _measured_field(cell)
+    if measured is None and cell.is_money:
+        measured = "amount"
+    if measured and measured not in fields:
+        fields.append(measured)
     if "organisation" in names:
         fields.append("organisation__code")
     return fields
 
 
+def _has_persons(model, rows):
+    """Whether the rows name a person (receipts, expenditures, job fairs and offers do not)."""
+    return model is Person or rows.person_field in {f.attname for f in model._meta.fields}
+
+
+def _part_value(cell, queryset):
+    """The cell's own measure over the listed records: persons, records, a sum or distinct values."""
+    value = queryset.aggregate(value=aggregate_of(cell, cell.rows))["value"]
+    if cell.is_money:
+        return str(yuan(value))
+    return int(value or 0)
+
+
 def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=500):
     """The records and the persons a cell counts (the cell's own definition, listing instead of counting).
 
-    Only records the user may see are listed (:func:`scoped`); the organisation
-    itself must lie in the user's subtree.
+    Every part lists its records with the column the cell measures (the amount of
+    a receipt, the positions of a job fair…) and ``value``, the cell's measure over
+    them (money in exact yuan). Records that name no person (receipts,
+    expenditures, job fairs, position and work-study offers) have no persons
+    (``person_count`` is ``None``). Only records the user may see are listed
+    (:func:`scoped`); the organisation itself must lie in the user's subtree.
     """
     organisation = organisation_by_code(org_code)
     require_within_scope(user, organisation)
@@ -260,19 +325,26 @@ def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=
         if model is not Person:
             # Persons rows (a1.4's job introduction) are defined by in-scope records already.
             queryset = scoped(queryset, user)
-        records = list(queryset.order_by("id").values(*_record_fields(model, part.rows))[:limit])
-        persons = Person.objects.filter(id__in=queryset.values(part.rows.person_field)).order_by("id")
-        listing.append(
-            {
-                "key": part.key,
-                "label": part.label,
-                "source": part.rows.source,
-                "record_count": queryset.count(),
-                "records": [_jsonable(record) for record in records],
-                "person_count": persons.count(),
-                "persons": [{"id": p.id, "name": p.name, "id_number": p.id_number_masked} for p in persons[:limit]],
-            }
-        )
+        records = list(queryset.order_by("id").values(*_record_fields(model, part))[:limit])
+        entry = {
+            "key": part.key,
+            "label": part.label,
+            "unit": part.unit,
+            "is_money": part.is_money,
+            "source": part.rows.source,
+            "measure": part.measure,
+            "measured_field": _measured_field(part),
+            "value": _part_value(part, queryset),
+            "record_count": queryset.count(),
+            "records": [_jsonable(record) for record in records],
+            "person_count": None,
+            "persons": [],
+        }
+        if _has_persons(model, part.rows):
+            persons = Person.objects.filter(id__in=queryset.values(part.rows.person_field)).order_by("id")
+            entry["person_count"] = persons.count()
+            entry["persons"] = [{"id": p.id, "name": p.name, "id_number": p.id_number_masked} for p in persons[:limit]]
+        listing.append(entry)
     return {
         "attachment": int(attachment),
         "year": int(year),

@@ -39,12 +39,25 @@ class ReturnForm(forms.Form):
         help_text=gettext_lazy("不填则用通知规定的截止日期（附件1 年度 11-30，附件2 09-10，附件3 08-31）。"),
     )
 
+    as_recorded_at = forms.CharField(
+        label=gettext_lazy("数据时点"),
+        required=False,
+        max_length=40,
+        help_text=gettext_lazy("不填则按当前数据；填写时按该时点的记录重现，例如 2014-09-01T08:00:00+08:00。"),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = [(o.code, f"{o.name}（{o.code}）") for o in organisations_for(user)[:500]]
         if user.organisation_id:
             self.fields["org"].initial = user.organisation.code
         self.fields["year"].initial = timezone.localdate().year
+
+    def clean_as_recorded_at(self):
+        try:
+            return selectors.parse_moment(self.cleaned_data["as_recorded_at"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["as_recorded_at"]) from None
 
     def clean(self):
         cleaned = super().clean()
@@ -64,12 +77,21 @@ def can_file(user):
 
 def _params(form):
     data = form.cleaned_data
-    return {
+    params = {
         "attachment": data["attachment"],
         "org": data["org"],
         "year": data["year"],
         "cutoff": data["cutoff"].isoformat() if data.get("cutoff") else "",
     }
+    if data.get("as_recorded_at"):
+        params["as_recorded_at"] = data["as_recorded_at"].isoformat()
+    return params
+
+
+def _refused(request, form):
+    """The returns page with the form's refusals under their fields, answered 400."""
+    context = {"form": form, "can_file": can_file(request.user), "filings": selectors.filings_for(request.user)[:20]}
+    return render(request, "stats/return_page.html", context, status=400)
 
 
 def _result(request, form):
@@ -82,6 +104,7 @@ def _result(request, form):
             year=data["year"],
             org_code=data["org"],
             cutoff=data.get("cutoff"),
+            as_of=data.get("as_recorded_at"),
         )
     except PermissionDenied:
         form.add_error("org", _("该单位不在您的管辖范围内。"))
@@ -104,6 +127,8 @@ def sheet_lines(result, params):
         for segment in line:
             if segment[0] == "text":
                 parts.append({"text": segment[1]})
+            elif result.as_of:  # the drill-down lists today's records: no link from an earlier moment's figure
+                parts.append({"key": segment[1], "value": segment[2], "url": None})
             else:
                 query = urlencode({**params, "cutoff": result.cutoff.isoformat(), "key": segment[1]})
                 parts.append({"key": segment[1], "value": segment[2], "url": f"{base}?{query}"})
@@ -116,49 +141,53 @@ def return_page(request):
     """Choose attachment, unit, year and cut-off; the return laid out as in the notice, every number a link."""
     form = _bound_form(request)
     context = {"form": form, "can_file": can_file(request.user)}
-    if form.is_bound and form.is_valid():
-        result = _result(request, form)
-        if result is not None:
-            params = _params(form)
-            query = urlencode({**params, "cutoff": result.cutoff.isoformat()})
-            context.update(
-                {
-                    "result": result,
-                    "head": outputs.header(result),
-                    "lines": sheet_lines(result, params),
-                    "notes": [n.replace("{cutoff}", outputs.header(result)["cutoff"]) for n in result.attachment.notes],
-                    "query": query,
-                    "filing_form": FilingForm(
-                        initial={"preparer": request.user.get_full_name() or request.user.get_username()}
-                    ),
-                    "filings": selectors.filings_for(
-                        request.user,
-                        {
-                            "attachment": result.attachment.number,
-                            "year": result.year,
-                            "cutoff": result.cutoff.isoformat(),
-                        },
-                    ).filter(organisation__code=params["org"])[:20],
-                }
-            )
+    if form.is_bound:
+        result = _result(request, form) if form.is_valid() else None
+        if result is None:
+            return _refused(request, form)
+        params = _params(form)
+        query = urlencode({**params, "cutoff": result.cutoff.isoformat()})
+        context.update(
+            {
+                "result": result,
+                "head": outputs.header(result),
+                "lines": sheet_lines(result, params),
+                "notes": [n.replace("{cutoff}", outputs.header(result)["cutoff"]) for n in result.attachment.notes],
+                "query": query,
+                "filing_form": FilingForm(
+                    initial={"preparer": request.user.get_full_name() or request.user.get_username()}
+                ),
+                "filings": selectors.filings_for(
+                    request.user,
+                    {
+                        "attachment": result.attachment.number,
+                        "year": result.year,
+                        "cutoff": result.cutoff.isoformat(),
+                    },
+                ).filter(organisation__code=params["org"])[:20],
+            }
+        )
     if "result" not in context:
         context["filings"] = selectors.filings_for(request.user)[:20]
     return render(request, "stats/return_page.html", context)
 
 
-def _result_or_404(request):
+def _result_or_refusal(request):
+    """``(result, None)`` for the return asked for, or ``(None, response)``: the page with the refusals, 400."""
     form = _bound_form(request)
-    if not (form.is_bound and form.is_valid()):
+    if not form.is_bound:
         raise Http404
-    result = _result(request, form)
+    result = _result(request, form) if form.is_valid() else None
     if result is None:
-        raise Http404
-    return form, result
+        return None, _refused(request, form)
+    return result, None
 
 
 @login_required
 def return_xlsx(request):
-    form, result = _result_or_404(request)
+    result, refusal = _result_or_refusal(request)
+    if refusal:
+        return refusal
     response = HttpResponse(
         outputs.as_xlsx(result, request.GET.get("preparer", ""), request.GET.get("phone", "")),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -170,7 +199,9 @@ def return_xlsx(request):
 @login_required
 def return_print(request):
     """The print view (A4, laid out as in the notice), styled by a linked stylesheet the CSP allows."""
-    form, result = _result_or_404(request)
+    result, refusal = _result_or_refusal(request)
+    if refusal:
+        return refusal
     return render(request, "stats/return_print_page.html", _print_context(result))
 
 
@@ -192,8 +223,10 @@ def return_cell(request):
     """The records and persons behind one figure (the cell's own definition, listing instead of counting)."""
     form = _bound_form(request)
     key = request.GET.get("key", "")
-    if not (form.is_bound and form.is_valid()):
+    if not form.is_bound:
         raise Http404
+    if not form.is_valid():
+        return _refused(request, form)
     data = form.cleaned_data
     try:
         drill = selectors.cell_drilldown(
@@ -213,6 +246,10 @@ def return_cell(request):
         names = [name for name in (part["records"][0] if part["records"] else {}) if name != "id"]
         person_names = {person["id"]: person["name"] for person in part["persons"]}
         part["columns"] = [_column_label(part["source"], name) for name in names]
+        if part["is_money"]:  # money is listed and added up in exact yuan
+            part["value_display"] = _("%(value)s 元") % {"value": part["value"]}
+        else:
+            part["value_display"] = f"{part['value']} {part['unit']}"
         part["rows"] = [
             {
                 "values": [

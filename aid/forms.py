@@ -64,7 +64,8 @@ class LedgerForm(forms.Form):
     def with_defaults(cls, query, *, user):
         """Bound to ``query`` over the defaults: the user's own unit and this calendar year."""
         start, end = this_year(timezone.localdate())
-        data = {"org": user.organisation.code if user.organisation_id else "", "start": start, "end": end}
+        org = user.organisation.code if user.organisation_id else ""
+        data = {"org": org, "start": start.isoformat(), "end": end.isoformat()}  # type="date" wants ISO
         data.update({key: query[key] for key in ("org", "start", "end") if query.get(key)})
         return cls(data, user=user)
 

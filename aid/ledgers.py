@@ -44,7 +44,8 @@ MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 @dataclass
 class Ledger:
     """A ledger ready to write: ``columns`` are ``(header, kind)``; ``emphasis`` holds the indexes of
-    subtotal rows; ``totals`` are the rows written (bold) after the others."""
+    subtotal rows; ``totals`` are the rows written (bold) after the others; ``records`` is how many
+    records the ledger lists (the export log's row count), when that is not the number of rows."""
 
     slug: str
     title: str
@@ -55,6 +56,11 @@ class Ledger:
     rows: list
     totals: list = field(default_factory=list)
     emphasis: set = field(default_factory=set)
+    records: int | None = None
+
+    @property
+    def record_count(self):
+        return len(self.rows) if self.records is None else self.records
 
 
 def ledger_unit(user, code):
@@ -286,7 +292,8 @@ def fund_ledger(user, unit, start, end):
         (_("填报单位"), TEXT),
         (_("备注"), TEXT),
     ]
-    return Ledger("funds", _("资金台账"), unit, start, end, columns, lines, emphasis=emphasis)
+    records = len(receipt_rows) + len(spending_rows)
+    return Ledger("funds", _("资金台账"), unit, start, end, columns, lines, emphasis=emphasis, records=records)
 
 
 # --- 困难职工档案台账 -----------------------------------------------------------------------------

@@ -176,7 +176,7 @@ def ledger_download(request, kind):
         model=f"aid.ledger.{kind}",
         filters={"org": unit.code, "start": start.isoformat(), "end": end.isoformat()},
         file_format="xlsx",
-        rows=len(ledger.rows),
+        rows=ledger.record_count,
     )
     response = HttpResponse(content, content_type=XLSX)
     name = f"ledger-{kind}-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"

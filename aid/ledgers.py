@@ -197,81 +197,69 @@ def fund_ledger(user, unit, start, end):
     )
     spent = spending.aggregate(**{f"out_{p}": Sum("amount", filter=Q(programme=p)) for p in programmes})
 
-    receipt_rows = list(
-        receipts.select_related("organisation", "transferred_from").order_by("received_on", "organisation__path", "id")
-    )
-    spending_rows = list(spending.select_related("organisation").order_by("spent_on", "organisation__path", "id"))
+    receipts_in = {}  # the rows of each group, in date order
+    for receipt in receipts.select_related("organisation", "transferred_from").order_by(
+        "received_on", "organisation__path", "id"
+    ):
+        receipts_in.setdefault((receipt.programme, receipt.source, receipt.internal), []).append(receipt)
+    spending_in = {}
+    for expenditure in spending.select_related("organisation").order_by("spent_on", "organisation__path", "id"):
+        spending_in.setdefault((expenditure.programme, expenditure.use), []).append(expenditure)
 
     lines, emphasis = [], set()
 
-    def subtotal(label, programme, what, group, income_side):
-        amount = _money(group["amount"] if group else None)
-        count = group["n"] if group else 0
+    def subtotal(programme, label, what, group, *, income_side):
         emphasis.add(len(lines))
-        lines.append(
-            [
-                programme,
-                label,
-                what,
-                _("%(n)s笔") % {"n": count},
-                amount if income_side else None,
-                None if income_side else amount,
-                None,
-                None,
-                None,
-                None,
-            ]
-        )
+        amounts = (group["amount"], None) if income_side else (None, group["amount"])
+        lines.append([programme, label, what, _("%(n)s笔") % {"n": group["n"]}, *amounts, None, None, None, None])
 
     yes, no = _("是"), _("否")
     for programme in programmes:
         name = _label(Programme.choices, programme)
         for is_internal in (False, True):
             for source in Source.values:
-                group = received_by.get((programme, source, is_internal))
-                if not group:
+                key = (programme, source, is_internal)
+                if key not in received_by:
                     continue
                 source_name = _label(Source.choices, source)
-                for receipt in receipt_rows:
-                    if receipt.programme == programme and receipt.source == source and receipt.internal == is_internal:
-                        lines.append(
-                            [
-                                name,
-                                _("收入"),
-                                source_name,
-                                receipt.received_on,
-                                receipt.amount,
-                                None,
-                                receipt.transferred_from.name if receipt.transferred_from else "",
-                                yes if receipt.internal else no,
-                                receipt.organisation.name,
-                                receipt.note,
-                            ]
-                        )
-                label = _("内部拨付小计（不计入收入）") if is_internal else _("收入小计")
-                subtotal(label, name, source_name, group, True)
-        for use in Use.values:
-            group = spent_by.get((programme, use))
-            if not group:
-                continue
-            use_name = _label(Use.choices, use)
-            for expenditure in spending_rows:
-                if expenditure.programme == programme and expenditure.use == use:
+                for receipt in receipts_in[key]:
                     lines.append(
                         [
                             name,
-                            _("支出"),
-                            use_name,
-                            expenditure.spent_on,
+                            _("收入"),
+                            source_name,
+                            receipt.received_on,
+                            receipt.amount,
                             None,
-                            expenditure.amount,
-                            "",
-                            "",
-                            expenditure.organisation.name,
-                            expenditure.note,
+                            receipt.transferred_from.name if receipt.transferred_from else "",
+                            yes if receipt.internal else no,
+                            receipt.organisation.name,
+                            receipt.note,
                         ]
                     )
-            subtotal(_("支出小计"), name, use_name, group, False)
+                label = _("内部拨付小计（不计入收入）") if is_internal else _("收入小计")
+                subtotal(name, label, source_name, received_by[key], income_side=True)
+        for use in Use.values:
+            key = (programme, use)
+            if key not in spent_by:
+                continue
+            use_name = _label(Use.choices, use)
+            for expenditure in spending_in[key]:
+                lines.append(
+                    [
+                        name,
+                        _("支出"),
+                        use_name,
+                        expenditure.spent_on,
+                        None,
+                        expenditure.amount,
+                        "",
+                        "",
+                        expenditure.organisation.name,
+                        expenditure.note,
+                    ]
+                )
+            subtotal(name, _("支出小计"), use_name, spent_by[key], income_side=False)
         received, paid = _money(income[f"in_{programme}"]), _money(spent[f"out_{programme}"])
         for label, values in (
             (_("收入合计"), (received, None)),
@@ -292,7 +280,7 @@ def fund_ledger(user, unit, start, end):
         (_("填报单位"), TEXT),
         (_("备注"), TEXT),
     ]
-    records = len(receipt_rows) + len(spending_rows)
+    records = sum(map(len, receipts_in.values())) + sum(map(len, spending_in.values()))
     return Ledger("funds", _("资金台账"), unit, start, end, columns, lines, emphasis=emphasis, records=records)
 
 

@@ -1,9 +1,16 @@
 """Web forms of the aid records; they validate input and leave the writing to the record services."""
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aid.ledgers import ledger_unit, this_year
 from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
 from beneficiaries.forms import RecordForm
 from casework.models import Organisation
 from casework.scoping import transfer_sources
+from casework.selectors import organisations_for
 
 
 class AidGrantForm(RecordForm):
@@ -39,3 +46,37 @@ class AssistanceMeasureForm(RecordForm):
     class Meta:
         model = AssistanceMeasure
         fields = ["household", "organisation", "type", "provided_on", "amount", "fund_source", "note"]
+
+
+class LedgerForm(forms.Form):
+    """Which unit's subtree and which period a ledger (台账) covers; the unit must be one the user sees."""
+
+    org = forms.CharField(label=_("单位"), widget=forms.Select)
+    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["org"].widget.choices = [(o.code, f"{o.name}（{o.code}）") for o in organisations_for(user)[:500]]
+
+    @classmethod
+    def with_defaults(cls, query, *, user):
+        """Bound to ``query`` over the defaults: the user's own unit and this calendar year."""
+        start, end = this_year(timezone.localdate())
+        org = user.organisation.code if user.organisation_id else ""
+        data = {"org": org, "start": start.isoformat(), "end": end.isoformat()}  # type="date" wants ISO
+        data.update({key: query[key] for key in ("org", "start", "end") if query.get(key)})
+        return cls(data, user=user)
+
+    def clean_org(self):
+        unit = ledger_unit(self.user, self.cleaned_data["org"])
+        if unit is None:
+            raise ValidationError(_("该单位不在您的管辖范围内。"))
+        return unit
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            self.add_error("end", _("结束日期不能早于开始日期。"))
+        return cleaned

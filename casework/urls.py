@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("beneficiaries.urls")),
     path("notices/", include("notices.urls")),
     path("aid/", include("aid.urls")),
+    path("ledgers/", include("aid.ledger_urls")),
     path("employment/", include("employment.urls")),
     path("stats/", include("stats.urls")),
     path("rosters/", include("rosters.urls")),

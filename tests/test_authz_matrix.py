@@ -198,6 +198,8 @@ RULES = {
     **listing("aid/expenditures", "aid.Expenditure"),
     **listing("aid/work-study", "aid.WorkStudyOffer"),
     **listing("aid/measures", "aid.AssistanceMeasure"),
+    "ledgers/": PAGE,
+    "ledgers/<kind>.xlsx": page(kind="grants"),  # the user's unit, this year: tests/test_ledgers.py
     **listing("employment/trainings", "employment.Training"),
     **listing("employment/certificates", "employment.Certificate"),
     **listing("employment/placements", "employment.Placement"),

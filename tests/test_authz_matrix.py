@@ -111,6 +111,7 @@ RULES = {
     "api/v1/organisations/<pk>/": record("casework.Organisation"),
     **api("persons", "beneficiaries.Person"),
     "api/v1/persons/<pk>/reveal/": record("beneficiaries.Person", REVIEWERS, purpose="核对"),
+    "api/v1/persons/search/": anonymous_only(),  # POST of an ID number (tests/test_api_id_search.py)
     **api("households", "beneficiaries.Household"),
     "api/v1/households/<pk>/review/": action("beneficiaries.Household"),
     "api/v1/households/<pk>/notice/": action("beneficiaries.Household"),

@@ -12,6 +12,12 @@ def org_field(**kwargs):
     return SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), **kwargs)
 
 
+class PersonSearchSerializer(serializers.Serializer):
+    """``POST /api/v1/persons/search/``: the full resident ID number travels in the body, never in a URL."""
+
+    id_number = serializers.CharField(max_length=18)
+
+
 class PersonSerializer(ScopedModelSerializer):
     id_number = serializers.CharField(write_only=True, max_length=32)
     id_number_masked = serializers.CharField(read_only=True)

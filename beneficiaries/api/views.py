@@ -33,6 +33,20 @@ class PersonViewSet(ScopedModelViewSet):
     def delete_record(self, person, *, acting_user, reason):
         services.person_delete(person, acting_user=acting_user, reason=reason)
 
+    @extend_schema(request=serializers.PersonSearchSerializer, responses=serializers.PersonSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """The persons of the user's subtree with this resident ID number (none or one).
+
+        The number goes in the body: the API's list filters take none in the query string
+        (``casework.api.filters``). Filter records by ``?person=<id>`` then.
+        """
+        query = serializers.PersonSearchSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        digest = Person.digest(query.validated_data["id_number"].strip().upper())
+        found = self.get_queryset().filter(id_number_digest=digest)
+        return Response(self.get_serializer(found, many=True).data)
+
     @access_log.reveal_schema
     @action(detail=True, methods=["get"])
     def reveal(self, request, pk=None):

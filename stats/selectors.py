@@ -460,11 +460,12 @@ def _deadline_settings(codes, attachment, year, cutoff):
     return dict(rows)
 
 
-def _chain_due(codes, settings, national):
+def _chain_due(codes, settings, national, cutoff):
     """The date by which the direct subordinates of the last unit of ``codes`` submit to it.
 
     The top unit's is the notice's date unless it set one; each unit below sets its own, or it
-    is five days before the one it has to meet itself.
+    is five days before the one it has to meet itself, but never before the cut-off (the figures
+    cannot be handed in before the day they count to).
     """
     due = None
     for index, code in enumerate(codes):
@@ -473,7 +474,7 @@ def _chain_due(codes, settings, national):
         elif index == 0:
             due = national
         elif due is not None:
-            due = due - datetime.timedelta(days=DAYS_EARLIER_PER_LEVEL)
+            due = max(due - datetime.timedelta(days=DAYS_EARLIER_PER_LEVEL), cutoff)
     return due
 
 
@@ -483,8 +484,8 @@ def submission_deadlines(organisation, *, attachment, year, cutoff):
     codes = _codes(organisation)
     settings = _deadline_settings(codes, attachment, year, cutoff)
     national = notice_due(attachment, cutoff)
-    own = _chain_due(codes[:-1], settings, national) if len(codes) > 1 else national
-    return own, _chain_due(codes, settings, national)
+    own = _chain_due(codes[:-1], settings, national, cutoff) if len(codes) > 1 else national
+    return own, _chain_due(codes, settings, national, cutoff)
 
 
 def board_status(latest, due, today):

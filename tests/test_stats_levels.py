@@ -156,70 +156,47 @@ def test_roles_and_scope_are_refused(tree, officers, make_user):
 
 
 def test_deadlines_default_five_days_earlier_per_level_and_set(tree, officers):
-    def deadlines(unit):
-        return selectors.submission_deadlines(getattr(tree, unit), attachment=1, year=2014, cutoff=CUTOFF)
+    stage = D(2014, 8, 31)  # Attachment 1, stage return: the notice's date is 09-20
 
-    # The notice: 12-10 for the provinces; the province expects its cities by 12-05, a city its counties by 11-30.
-    assert deadlines("province") == (D(2014, 12, 10), D(2014, 12, 5))
-    assert deadlines("city_a") == (D(2014, 12, 5), D(2014, 11, 30))
-    assert deadlines("county_a") == (D(2014, 11, 30), D(2014, 11, 25))
+    def deadlines(unit, cutoff=stage):
+        return selectors.submission_deadlines(getattr(tree, unit), attachment=1, year=2014, cutoff=cutoff)
 
-    deadline_set(
-        organisation=tree.province,
-        attachment=1,
-        year=2014,
-        cutoff=CUTOFF,
-        due=D(2014, 12, 3),
-        acting_user=officers["province"],
-        reason="省总通知",
-    )
-    assert deadlines("city_a") == (D(2014, 12, 3), D(2014, 11, 28))
-    assert deadlines("county_b") == (D(2014, 11, 28), D(2014, 11, 23))
-    updated = deadline_set(
-        organisation=tree.city_a,
-        attachment=1,
-        year=2014,
-        cutoff=CUTOFF,
-        due=D(2014, 12, 1),
-        acting_user=officers["city_a"],
-        reason="市总通知",
-    )
-    assert deadlines("county_a")[0] == D(2014, 12, 1)
-    deadline_set(
-        organisation=tree.city_a,
-        attachment=1,
-        year=2014,
-        cutoff=CUTOFF,
-        due=D(2014, 12, 2),
-        acting_user=officers["city_a"],
-        reason="市总改期",
-    )
-    assert updated.history.count() == 2
-    assert deadlines("county_a")[0] == D(2014, 12, 2)
-    assert deadlines("county_b")[0] == D(2014, 11, 28)  # the other city keeps the default
-
-    for due, field_words in [(D(2014, 12, 4), "不能晚于"), (D(2014, 11, 1), "不能早于")]:
-        with pytest.raises(ValidationError) as refused:
-            deadline_set(
-                organisation=tree.city_a,
-                attachment=1,
-                year=2014,
-                cutoff=CUTOFF,
-                due=due,
-                acting_user=officers["city_a"],
-                reason="改期",
-            )
-        assert field_words in refused.value.message_dict["due"][0]
-    with pytest.raises(PermissionDenied):  # a unit sets only its own subordinates' deadline
-        deadline_set(
-            organisation=tree.county_a,
+    def set_due(unit, due, acting_unit=None):
+        return deadline_set(
+            organisation=getattr(tree, unit),
             attachment=1,
             year=2014,
-            cutoff=CUTOFF,
-            due=D(2014, 11, 30),
-            acting_user=officers["city_a"],
-            reason="改期",
+            cutoff=stage,
+            due=due,
+            acting_user=officers[acting_unit or unit],
+            reason="通知",
         )
+
+    # (own deadline, subordinates' deadline): the provinces meet the notice's date, each level five days earlier.
+    assert deadlines("province") == (D(2014, 9, 20), D(2014, 9, 15))
+    assert deadlines("city_a") == (D(2014, 9, 15), D(2014, 9, 10))
+    assert deadlines("county_a") == (D(2014, 9, 10), D(2014, 9, 5))
+    # The annual return (12-10): five days earlier than the city's 11-30 would fall before the cut-off.
+    assert deadlines("city_a", CUTOFF) == (D(2014, 12, 5), D(2014, 11, 30))
+    assert deadlines("county_a", CUTOFF) == (D(2014, 11, 30), D(2014, 11, 30))
+
+    set_due("province", D(2014, 9, 13))
+    assert deadlines("city_a") == (D(2014, 9, 13), D(2014, 9, 8))
+    assert deadlines("county_b") == (D(2014, 9, 8), D(2014, 9, 3))
+    updated = set_due("city_a", D(2014, 9, 10))
+    assert deadlines("county_a")[0] == D(2014, 9, 10)
+    set_due("city_a", D(2014, 9, 11))
+    assert updated.history.count() == 2
+    assert deadlines("county_a") == (D(2014, 9, 11), D(2014, 9, 6))
+    assert deadlines("county_b")[0] == D(2014, 9, 8)  # the other city keeps the default
+    assert deadlines("city_a", CUTOFF)[0] == D(2014, 12, 5)  # another return keeps its own
+
+    for due, words in [(D(2014, 9, 14), "不能晚于"), (D(2014, 8, 1), "不能早于")]:
+        with pytest.raises(ValidationError) as refused:
+            set_due("city_a", due)
+        assert words in refused.value.message_dict["due"][0]
+    with pytest.raises(PermissionDenied):  # a unit sets only its own subordinates' deadline
+        set_due("county_a", D(2014, 9, 5), acting_unit="city_a")
 
 
 def test_board_statuses_and_late(tree, officers, make_user, django_assert_max_num_queries):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,6 +92,8 @@ def board_page(request):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
+            for row in [*board["rows"], *([board["own"]] if board["own"] else [])]:
+                row["submitted_moment"] = parse_datetime(row["submitted_at"]) if row["submitted_at"] else None
             own_unit = request.user.organisation is not None and request.user.organisation.code == data["org"]
             acts = submissions.can_act(request.user) and own_unit
             context.update(

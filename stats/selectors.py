@@ -571,14 +571,18 @@ def submissions_for(user, filters=None):
         user,
     )
     filters = filters or {}
-    try:
-        for name in ("attachment", "year"):
-            if filters.get(name) not in (None, ""):
-                queryset = queryset.filter(**{name: int(filters[name])})
-    except (TypeError, ValueError):
-        raise ValidationError({name: _("应为整数。")}) from None
+    if filters.get("attachment") not in (None, ""):
+        queryset = queryset.filter(attachment=attachment_of(filters["attachment"]).number)
+    if filters.get("year") not in (None, ""):
+        queryset = queryset.filter(year=parse_year(filters["year"]))
     if filters.get("cutoff"):
-        queryset = queryset.filter(cutoff=parse_cutoff(filters["cutoff"]))
+        try:
+            cutoff = parse_cutoff(filters["cutoff"])
+        except ValueError:  # well formed but no such day
+            cutoff = None
+        if cutoff is None:
+            raise ValidationError({"cutoff": _("统计截止日期格式应为 YYYY-MM-DD。")})
+        queryset = queryset.filter(cutoff=cutoff)
     if filters.get("org"):
         queryset = queryset.filter(organisation__code=filters["org"])
     if filters.get("status"):

@@ -132,3 +132,17 @@ def test_pages_submit_send_back_resubmit_accept(client, tree, officers, make_use
     assert download.content == b"%PDF-1.4 summary" and "attachment" in download["Content-Disposition"]
     history = client.get(f"/stats/submissions/{second.pk}/").content.decode()
     assert "贷款人数有误" in history  # the first version, returned, stays in the list
+
+
+def test_api_list_filters_are_checked_and_admin_is_read_only(client, tree, officers, make_user):
+    city = api_client(officers["city_a"])
+    for params, field in (({"year": "99999999999"}, "year"), ({"attachment": "7"}, "attachment")):
+        response = city.get(API, params)
+        assert response.status_code == 400 and field in response.json()
+    assert city.get(API, {"cutoff": "2014-02-30"}).status_code == 400
+    submission = ReturnSubmissionFactory(organisation=tree.county_a)
+    client.force_login(make_user(tree.city_a, Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+    assert client.get("/admin/stats/returnsubmission/").status_code == 200
+    page = client.get(f"/admin/stats/returnsubmission/{submission.pk}/change/")
+    assert page.status_code == 200 and "年度总结.pdf" in page.content.decode()
+    assert client.get("/admin/stats/returndeadline/").status_code == 200

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from casework.scoping import scoped
+from casework.scoping import scoped, within_scope
 from casework.webforms import DateInput
 from stats import selectors, submissions
 from stats.engine import ReturnResult
@@ -210,7 +210,8 @@ def submission_page(request, pk):
         and (user.sees_everything or submission.organisation.parent_id == user.organisation_id)
     )
     parent = submission.organisation.parent
-    board_params = {**params, "org": parent.code} if parent else params
+    # Back to the board of the unit that decides on it, or the unit's own when that one is out of reach.
+    board_params = {**params, "org": parent.code} if parent and within_scope(user, parent) else params
     return render(
         request,
         "stats/submission_page.html",

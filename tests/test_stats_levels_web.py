@@ -98,6 +98,8 @@ def test_pages_submit_send_back_resubmit_accept(client, tree, officers, make_use
     assert response.status_code == 302 and response["Location"] == f"/stats/submissions/{submission.pk}/"
     page = client.get(response["Location"]).content.decode()
     assert "已上报" in page and "年度总结.pdf" in page and 'id="decide"' not in page
+    assert f"org={tree.county_a.code}" in page  # back to its own board: the city's is out of its reach
+    assert client.get(f"/stats/submissions/{submission.pk}/summary/").status_code == 200
 
     viewer = make_user(tree.city_a, Role.CASEWORKER)
     client.force_login(viewer)
@@ -109,7 +111,14 @@ def test_pages_submit_send_back_resubmit_accept(client, tree, officers, make_use
     assert submission.status == "submitted"  # a caseworker only looks
 
     client.force_login(officers["city_a"])
-    assert 'id="decide"' in client.get(f"/stats/submissions/{submission.pk}/").content.decode()
+    decide = client.get(f"/stats/submissions/{submission.pk}/").content.decode()
+    assert 'id="decide"' in decide and f"org={tree.city_a.code}" in decide
+    assert client.get(f"/stats/submissions/{submission.pk}/summary/").status_code == 200
+    client.force_login(make_user(tree.city_b, Role.STATISTICS_OFFICER))  # another city: like an unknown id
+    for url in ("", "summary/"):
+        assert client.get(f"/stats/submissions/{submission.pk}/{url}").status_code == 404
+    assert client.post(f"/stats/submissions/{submission.pk}/accept/").status_code == 404
+    client.force_login(officers["city_a"])
     empty = client.post(f"/stats/submissions/{submission.pk}/send-back/", {"comment": ""}, follow=True)
     assert "退回时必须填写审核意见" in empty.content.decode()
     client.post(f"/stats/submissions/{submission.pk}/send-back/", {"comment": "贷款人数有误"})

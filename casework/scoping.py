@@ -55,3 +55,21 @@ def transfer_sources(queryset, user):
     path = user.organisation.path
     above = [code for code in path.split("/") if code]
     return queryset.filter(Q(path__startswith=path) | Q(code__in=above))
+
+
+def require_own_unit(user, organisation):
+    """Raise ``PermissionDenied`` unless ``organisation`` is the user's own unit (it acts for itself)."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("not signed in")
+    if user.sees_everything or (user.organisation_id is not None and user.organisation_id == organisation.id):
+        return
+    raise PermissionDenied("only the unit itself may do this")
+
+
+def require_direct_subordinate(user, organisation):
+    """Raise ``PermissionDenied`` unless ``organisation`` lies directly below the user's own unit."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("not signed in")
+    if user.sees_everything or (user.organisation_id is not None and organisation.parent_id == user.organisation_id):
+        return
+    raise PermissionDenied("only the unit directly above may do this")

@@ -12,6 +12,40 @@ from casework.exports import cell_value, xlsx_bytes
 
 BLANK = re.compile(r"\{(a[123]\.[a-z0-9_.]+)\}")
 
+# Labels that say too little without the notice's sentence around them (the data sheet has none).
+DATA_LABELS = {
+    "a1.3.persons": "获得小额贷（借）款的人数（含助贷）",
+    "a1.3.count": "小额贷（借）款笔数（含助贷）",
+    "a1.3.jobs": "小额贷（借）款带动就业人数",
+    "a1.3.migrant.persons": "农民工",
+    "a1.3.migrant.count": "为农民工提供的笔数",
+    "a1.3.migrant.amount": "为农民工提供的金额",
+    "a1.3.graduate.persons": "困难职工家庭高校毕业生",
+    "a1.3.graduate.count": "为困难职工家庭高校毕业生提供的笔数",
+    "a1.3.graduate.amount": "为困难职工家庭高校毕业生提供的金额",
+    "a1.3.assisted.persons": "获得助贷的人数",
+    "a1.3.assisted.count": "助贷笔数",
+    "a1.3.assisted.amount": "助贷金额合计",
+    "a1.7": "全国工会农民工技能培训示范基地已培训",
+    "a1.8": "全国工会就业培训基地已培训",
+    "a1.9": "全国工会系统先进就业培训机构已培训",
+    "a3.5.persons": "共资助困难农民工子女",
+    "a3.5.amount": "资助困难农民工子女发放助学款",
+    "a3.6.amount": "资助困难单亲女职工子女发放助学款",
+}
+
+
+def data_labels(attachment):
+    """Each cell's label for the data sheet, unambiguous on its own: a part of a breakdown names its
+    whole, e.g. "全国工会农民工技能培训示范基地已培训（人）/其中技能培训"."""
+    cells = {cell.key: cell for cell in attachment.table_cells}
+    labels = {key: DATA_LABELS.get(key, cell.label) for key, cell in cells.items()}
+    for whole, parts in attachment.breakdowns:
+        for part in parts:
+            own = DATA_LABELS.get(part, cells[part].label).removeprefix("其中")
+            labels[part] = f"{labels[whole]}（{cells[whole].unit}）/其中{own}"
+    return labels
+
 
 def layout_lines(result, lines):
     """Each line of the official table as segments: ``("text", str)`` or ``("value", key, value)``."""
@@ -112,9 +146,10 @@ def as_xlsx(result, preparer="", phone=""):
 
     data = book.create_sheet(_("数据"))
     data.append([_("编号"), _("项目"), _("单位"), _("数值"), _("金额（元）")])
+    labels = data_labels(result.attachment)
     for cell in result.attachment.table_cells:
         entry = result.cell_json(cell)
-        data.append([cell.key, cell.label, cell.unit, _number(entry["value"]), _number(entry.get("yuan"))])
+        data.append([cell.key, labels[cell.key], cell.unit, _number(entry["value"]), _number(entry.get("yuan"))])
     if result.warnings:
         notes = book.create_sheet(_("提示"))
         notes.append([_("提示")])

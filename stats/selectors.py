@@ -496,3 +496,184 @@ def deadlines_for(user, *, year, org_code, today=None):
                 }
             )
     return {"year": int(year), "org": organisation.code, "deadlines": rows}
+
+
+# --- submissions between levels (上报) --------------------------------------------------------------
+
+NOT_STARTED, SUBMITTED, RETURNED, ACCEPTED = "not_started", "submitted", "returned", "accepted"
+BOARD_STATUS_LABELS = {
+    NOT_STARTED: gettext_lazy("未上报"),
+    SUBMITTED: gettext_lazy("已上报待审核"),
+    RETURNED: gettext_lazy("已退回"),
+    ACCEPTED: gettext_lazy("已接收"),
+    LATE: gettext_lazy("已逾期"),
+}
+DAYS_EARLIER_PER_LEVEL = 5
+
+
+def notice_due(attachment, cutoff):
+    """The notice's national date for a return at ``cutoff`` (None for a cut-off the notice does not name)."""
+    for number, (cut_month, cut_day), (due_month, due_day), _name in DEADLINES:
+        if number == int(attachment) and (cutoff.month, cutoff.day) == (cut_month, cut_day):
+            return datetime.date(cutoff.year, due_month, due_day)
+    return None
+
+
+def _codes(organisation):
+    return [code for code in organisation.path.split("/") if code]
+
+
+def _deadline_settings(codes, attachment, year, cutoff):
+    from stats.models import ReturnDeadline
+
+    rows = ReturnDeadline.objects.filter(
+        organisation__code__in=codes, attachment=int(attachment), year=int(year), cutoff=cutoff
+    ).values_list("organisation__code", "due")
+    return dict(rows)
+
+
+def _chain_due(codes, settings, national, cutoff):
+    """The date by which the direct subordinates of the last unit of ``codes`` submit to it.
+
+    The top unit's is the notice's date unless it set one; each unit below sets its own, or it
+    is five days before the one it has to meet itself, but never before the cut-off (the figures
+    cannot be handed in before the day they count to).
+    """
+    due = None
+    for index, code in enumerate(codes):
+        if code in settings:
+            due = settings[code]
+        elif index == 0:
+            due = national
+        elif due is not None:
+            due = max(due - datetime.timedelta(days=DAYS_EARLIER_PER_LEVEL), cutoff)
+    return due
+
+
+def submission_deadlines(organisation, *, attachment, year, cutoff):
+    """``(own, subordinates)``: the date by which ``organisation`` submits to the unit above, and the
+    date by which its direct subordinates submit to it (one query)."""
+    codes = _codes(organisation)
+    settings = _deadline_settings(codes, attachment, year, cutoff)
+    national = notice_due(attachment, cutoff)
+    own = _chain_due(codes[:-1], settings, national, cutoff) if len(codes) > 1 else national
+    return own, _chain_due(codes, settings, national, cutoff)
+
+
+def board_status(latest, due, today):
+    """Not started, submitted, returned or accepted; late when the deadline has passed without a
+    submission waiting or accepted."""
+    status = latest.status if latest is not None else NOT_STARTED
+    if due is not None and today > due and status in (NOT_STARTED, RETURNED):
+        return LATE
+    return status
+
+
+def _submission_row(unit, latest, due, today, versions):
+    status = board_status(latest, due, today)
+    return {
+        "org": unit.code,
+        "org_name": unit.name,
+        "due": due.isoformat() if due else None,
+        "status": status,
+        "status_label": str(BOARD_STATUS_LABELS[status]),
+        "submission": latest.pk if latest else None,
+        "filing": latest.filing_id if latest else None,
+        "version": latest.version if latest else None,
+        "versions": versions,
+        "submitted_at": latest.submitted_at.isoformat() if latest else None,
+        "comment": latest.comment if latest else "",
+    }
+
+
+def submission_board(user, *, org_code, attachment, year, cutoff=None, today=None):
+    """The unit's own submission and a board of its direct subordinates' for one return (four queries).
+
+    Any unit in the user's subtree can be looked at; acting on it is the services' business.
+    """
+    from stats.models import ReturnSubmission
+
+    organisation = organisation_by_code(org_code)
+    require_within_scope(user, organisation)
+    attachment_of(attachment)
+    cutoff = cutoff or default_cutoff(attachment, year)
+    today = today or timezone.localdate()
+    children = list(Organisation.objects.filter(parent=organisation).order_by("code"))
+    submissions = (
+        ReturnSubmission.objects.filter(
+            Q(organisation=organisation) | Q(organisation__parent=organisation),
+            attachment=int(attachment),
+            year=int(year),
+            cutoff=cutoff,
+        )
+        .defer("summary_content")
+        .order_by("version")
+    )
+    latest, versions = {}, {}
+    for submission in submissions:
+        latest[submission.organisation_id] = submission
+        versions[submission.organisation_id] = versions.get(submission.organisation_id, 0) + 1
+    own_due, subordinates_due = submission_deadlines(organisation, attachment=attachment, year=year, cutoff=cutoff)
+    rows = [
+        _submission_row(unit, latest.get(unit.id), subordinates_due, today, versions.get(unit.id, 0))
+        for unit in children
+    ]
+    own = _submission_row(organisation, latest.get(organisation.id), own_due, today, versions.get(organisation.id, 0))
+    return {
+        "org": organisation.code,
+        "org_name": organisation.name,
+        "attachment": int(attachment),
+        "year": int(year),
+        "cutoff": cutoff.isoformat(),
+        "own": own if organisation.parent_id else None,
+        "subordinates_due": subordinates_due.isoformat() if subordinates_due else None,
+        "rows": rows,
+        "counts": {status: sum(1 for row in rows if row["status"] == status) for status in BOARD_STATUS_LABELS},
+    }
+
+
+def submissions_for(user, filters=None):
+    """Submissions of the user's subtree, newest first (the summary's bytes left out)."""
+    from stats.models import ReturnSubmission
+
+    queryset = scoped(
+        ReturnSubmission.objects.select_related("organisation", "filing", "submitted_by", "decided_by").defer(
+            "summary_content"
+        ),
+        user,
+    )
+    filters = filters or {}
+    if filters.get("attachment") not in (None, ""):
+        queryset = queryset.filter(attachment=attachment_of(filters["attachment"]).number)
+    if filters.get("year") not in (None, ""):
+        queryset = queryset.filter(year=parse_year(filters["year"]))
+    if filters.get("cutoff"):
+        try:
+            cutoff = parse_cutoff(filters["cutoff"])
+        except ValueError:  # well formed but no such day
+            cutoff = None
+        if cutoff is None:
+            raise ValidationError({"cutoff": _("统计截止日期格式应为 YYYY-MM-DD。")})
+        queryset = queryset.filter(cutoff=cutoff)
+    if filters.get("org"):
+        queryset = queryset.filter(organisation__code=filters["org"])
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    return queryset
+
+
+def submission_versions(submission):
+    """Every version the unit submitted for the same return, oldest first (bytes left out)."""
+    from stats.models import ReturnSubmission
+
+    return (
+        ReturnSubmission.objects.filter(
+            organisation_id=submission.organisation_id,
+            attachment=submission.attachment,
+            year=submission.year,
+            cutoff=submission.cutoff,
+        )
+        .select_related("submitted_by", "decided_by", "filing")
+        .defer("summary_content")
+        .order_by("version")
+    )

@@ -303,3 +303,40 @@ class PairingFactory(DjangoModelFactory):
     mentor = "李劳模"
     mentor_kind = "model_worker"
     since = D(2014, 6, 15)
+
+
+def _filing_for(submission):
+    from stats.services import return_file
+
+    return return_file(
+        organisation=submission.organisation,
+        attachment=submission.attachment,
+        year=submission.year,
+        cutoff=submission.cutoff,
+        preparer="张三",
+        phone="0371-12345678",
+        acting_user=submission.submitted_by,
+        reason="测试报送",
+    )
+
+
+class ReturnSubmissionFactory(DjangoModelFactory):
+    """A submitted return (version 1) with a tiny PDF summary; the figures filed through ``return_file``."""
+
+    class Meta:
+        model = "stats.ReturnSubmission"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    attachment = 1
+    year = 2014
+    cutoff = D(2014, 11, 30)
+    version = 1
+    submitted_by = factory.LazyAttribute(
+        lambda o: UserFactory(organisation=o.organisation, role=Role.STATISTICS_OFFICER)
+    )
+    filing = factory.LazyAttribute(_filing_for)
+    status = "submitted"
+    summary_name = "年度总结.pdf"
+    summary_type = "application/pdf"
+    summary_content = b"%PDF-1.4 summary"
+    summary_size = factory.LazyAttribute(lambda o: len(o.summary_content))

@@ -39,6 +39,7 @@ from tests.factories import (
     PersonFactory,
     PlacementFactory,
     PositionOfferFactory,
+    ReturnSubmissionFactory,
     SchoolingFactory,
     ServiceFactory,
     TrainingFactory,
@@ -154,6 +155,13 @@ RULES = {
     "api/v1/filings/<pk>/difference/": record("stats.ReturnFiling"),
     "api/v1/filings/<pk>/export/": record("stats.ReturnFiling", **{"as": "html"}),
     "api/v1/filings/<pk>/reproduction/": record("stats.ReturnFiling"),
+    "api/v1/submissions/": PAGE,
+    "api/v1/submissions/board/": page(attachment=1, year=2014, org="410181"),
+    "api/v1/submissions/deadline/": anonymous_only(),  # POST only: tests/test_stats_levels_web.py
+    "api/v1/submissions/<pk>/": record("stats.ReturnSubmission"),
+    "api/v1/submissions/<pk>/summary/": record("stats.ReturnSubmission"),
+    "api/v1/submissions/<pk>/accept/": action("stats.ReturnSubmission"),
+    "api/v1/submissions/<pk>/send-back/": action("stats.ReturnSubmission", data={"comment": "退回"}),
     # Web pages.
     "": PAGE,
     "records/": PAGE,
@@ -218,6 +226,13 @@ RULES = {
     "stats/returns/file/": anonymous_only(),
     "stats/filings/<pk>/": record("stats.ReturnFiling"),
     "stats/filings/<pk>/print/": record("stats.ReturnFiling"),
+    "stats/submissions/": page(attachment=1, year=2014, org="410181"),
+    "stats/submissions/submit/": anonymous_only(),  # POST of a summary file: tests/test_stats_levels_web.py
+    "stats/submissions/deadline/": anonymous_only(),
+    "stats/submissions/<pk>/": record("stats.ReturnSubmission"),
+    "stats/submissions/<pk>/summary/": record("stats.ReturnSubmission"),
+    "stats/submissions/<pk>/accept/": action("stats.ReturnSubmission"),
+    "stats/submissions/<pk>/send-back/": action("stats.ReturnSubmission", data={"comment": "退回"}),
     "rosters/": PAGE,
     "rosters/templates/<kind>.xlsx": anonymous_only(kind="persons"),
     "rosters/upload/": anonymous_only(),
@@ -314,6 +329,7 @@ def _records_in(org, filer):
             acting_user=filer,
             reason="报送",
         ),
+        "stats.ReturnSubmission": ReturnSubmissionFactory(organisation=org),
     }
     return made
 

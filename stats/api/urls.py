@@ -5,6 +5,7 @@ from stats.api import views
 
 router = DefaultRouter()
 router.register("filings", views.ReturnFilingViewSet, basename="filing")
+router.register("submissions", views.ReturnSubmissionViewSet, basename="submission")
 
 urlpatterns = [
     path("returns/", views.ReturnView.as_view(), name="api-return"),

@@ -17,7 +17,7 @@ NAV = (
     ("records", _("记录")),
     ("notices:index", pgettext_lazy("plural", "公示")),
     ("stats-returns", _("统计报表")),
-    ("stats-submissions", _("报表上报")),
+    ("stats-submissions", pgettext_lazy("plural", "报表上报")),
     ("ledgers", _("台账")),
     ("rosters:index", _("名册导入")),
     ("bundle-import", _("数据包导入")),

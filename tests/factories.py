@@ -97,7 +97,7 @@ class SchoolingFactory(DjangoModelFactory):
     class Meta:
         model = Schooling
 
-    ref = factory.Sequence(lambda n: f"S{n}")
+    ref = factory.Sequence(lambda n: f"S{n:06d}")
     person = factory.SubFactory(PersonFactory)
     stage = "primary"
     school = "第一小学"
@@ -118,7 +118,7 @@ class GraduateFactory(DjangoModelFactory):
 
 
 class RecordFactory(DjangoModelFactory):
-    ref = factory.Sequence(lambda n: f"R{n}")
+    ref = factory.Sequence(lambda n: f"R{n:06d}")
     organisation = factory.SubFactory(OrganisationFactory)
 
 
@@ -207,7 +207,7 @@ class InstitutionFactory(DjangoModelFactory):
     class Meta:
         model = Institution
 
-    code = factory.Sequence(lambda n: f"INST{n}")
+    code = factory.Sequence(lambda n: f"INST{n:06d}")
     name = factory.Sequence(lambda n: f"培训学校{n}")
     organisation = factory.SubFactory(OrganisationFactory)
 
@@ -227,7 +227,7 @@ class CertificateFactory(DjangoModelFactory):
     class Meta:
         model = Certificate
 
-    ref = factory.Sequence(lambda n: f"C{n}")
+    ref = factory.Sequence(lambda n: f"C{n:06d}")
     person = factory.SubFactory(PersonFactory)
     issuer = "labour_dept"
     level = "junior"

@@ -50,6 +50,8 @@ class HouseholdSerializer(ScopedModelSerializer):
     organisation = org_field()
     status = serializers.CharField(read_only=True)
     members = serializers.SerializerMethodField()
+    # Read only (a workflow field) and empty until closed: declared so the schema allows "".
+    closing_code = serializers.ChoiceField(choices=ClosingCode.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Household

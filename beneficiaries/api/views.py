@@ -34,7 +34,7 @@ class PersonViewSet(ScopedModelViewSet):
         services.person_delete(person, acting_user=acting_user, reason=reason)
 
     @extend_schema(request=serializers.PersonSearchSerializer, responses=serializers.PersonSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def search(self, request):
         """The persons of the user's subtree with this resident ID number (none or one).
 

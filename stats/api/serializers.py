@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from stats.models import ReturnFiling, ReturnSubmission
+from stats.models import Attachment, ReturnFiling, ReturnSubmission
 from stats.selectors import parse_moment
 
 
 class ReturnQuerySerializer(serializers.Serializer):
-    attachment = serializers.ChoiceField(choices=[1, 2, 3], label=_("附件"))
+    attachment = serializers.ChoiceField(choices=Attachment.choices, label=_("附件"))
     year = serializers.IntegerField(min_value=2000, max_value=2100, label=_("年度"))
     org = serializers.CharField(max_length=32, label=_("填报单位代码"))
     cutoff = serializers.DateField(required=False, label=_("统计截止日期"))
@@ -70,7 +70,7 @@ class ReturnFilingSerializer(serializers.ModelSerializer):
 
 
 class ReturnFilingCreateSerializer(serializers.Serializer):
-    attachment = serializers.ChoiceField(choices=[1, 2, 3], label=_("附件"))
+    attachment = serializers.ChoiceField(choices=Attachment.choices, label=_("附件"))
     year = serializers.IntegerField(min_value=2000, max_value=2100, label=_("年度"))
     org = serializers.CharField(max_length=32, label=_("填报单位代码"))
     cutoff = serializers.DateField(required=False, label=_("统计截止日期"))
@@ -122,7 +122,7 @@ class SubmissionDecisionSerializer(serializers.Serializer):
 
 
 class SubmissionBoardQuerySerializer(serializers.Serializer):
-    attachment = serializers.ChoiceField(choices=[1, 2, 3], label=_("附件"))
+    attachment = serializers.ChoiceField(choices=Attachment.choices, label=_("附件"))
     year = serializers.IntegerField(min_value=2000, max_value=2100, label=_("年度"))
     org = serializers.CharField(max_length=32, label=_("单位代码"))
     cutoff = serializers.DateField(required=False, label=_("统计截止日期"))

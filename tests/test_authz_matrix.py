@@ -200,6 +200,8 @@ RULES = {
     "notices/<pk>/replace/": action("notices.Notice"),
     "notices/<pk>/print/": record("notices.Notice"),
     "notices/<pk>/pdf/": record("notices.Notice"),
+    "notices/<pk>/photo/": action("notices.Notice"),
+    "notices/<pk>/photo/download/": action("notices.Notice", method="get"),  # 404 until a photo is attached
     "notices/<pk>/objections/": action("notices.Notice"),
     "notices/<pk>/objections/<objection_id>/decide/": action("notices.Notice"),
     **listing("aid/grants", "aid.AidGrant"),

@@ -7,6 +7,7 @@ from beneficiaries.api.serializers import org_field
 from beneficiaries.models import Person
 from casework.api.base import ScopedModelSerializer
 from casework.scoping import scoped
+from notices.choices import NoticeKind
 from notices.models import Notice, NoticeEntry, Objection
 
 
@@ -65,6 +66,7 @@ class NoticeSerializer(ScopedModelSerializer):
             "ref",
             "organisation",
             "title",
+            "kind",
             "posted_at",
             "contact",
             "starts_on",
@@ -108,6 +110,7 @@ class ReplaceSerializer(serializers.Serializer):
     starts_on = serializers.DateField(required=False)
     period_days = serializers.IntegerField(required=False, min_value=1, max_value=366)
     title = serializers.CharField(max_length=200, required=False)
+    kind = serializers.ChoiceField(choices=NoticeKind.choices, required=False)
     posted_at = serializers.CharField(max_length=200, required=False)
     contact = serializers.CharField(max_length=200, required=False, allow_blank=True)
     mask_names = serializers.BooleanField(required=False)

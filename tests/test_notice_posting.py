@@ -226,3 +226,43 @@ def test_api_shows_the_supervision_phone_and_takes_the_kind(tree, make_user):
     assert response.json()["kind"] == "hardship"
     notice.refresh_from_db()
     assert notice.kind == NoticeKind.HARDSHIP
+
+
+def test_api_photo_attached_downloaded_refused_and_scoped(posted, tree, make_user):
+    from rest_framework.test import APIClient
+
+    notice, _student, _grown = posted
+    api = APIClient()
+    user = make_user(tree.county_a, Role.CASEWORKER)
+    api.force_authenticate(user)
+    url = f"/api/v1/notices/{notice.pk}/photo/"
+    assert api.get(url).status_code == 404
+
+    refused = api.post(url, {"photo": SimpleUploadedFile("fake.jpg", b"GIF89a not a jpeg")}, format="multipart")
+    assert refused.status_code == 400 and "photo" in refused.json()
+
+    response = api.post(url, {"photo": SimpleUploadedFile("posted.jpg", JPEG)}, format="multipart")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["photo_name"], body["photo_attached_by"]) == ("posted.jpg", user.username)
+    got = api.get(url)
+    assert got.status_code == 200 and got.content == JPEG and got["Content-Type"] == "image/jpeg"
+
+    api.force_authenticate(make_user(tree.county_b, Role.REVIEWER))
+    assert api.get(url).status_code == 404
+    assert api.post(url, {"photo": SimpleUploadedFile("x.png", PNG)}, format="multipart").status_code == 404
+
+
+def test_admin_edits_the_supervision_phone_with_history(client, tree, make_user):
+    from casework.models import Organisation
+
+    root = make_user(None, Role.ADMINISTRATOR, username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    url = reverse("admin:casework_organisation_change", args=[tree.city_a.pk])
+    assert 'name="supervision_phone"' in client.get(url).content.decode()
+    data = {"code": "410100", "name": "郑州市总工会", "level": "city", "parent": tree.province.pk}
+    response = client.post(url, {**data, "supervision_phone": "0371-12345"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    city = Organisation.objects.get(pk=tree.city_a.pk)
+    assert city.supervision_phone == "0371-12345"
+    assert city.history.first().history_user == root

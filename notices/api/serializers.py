@@ -58,6 +58,7 @@ class NoticeSerializer(ScopedModelSerializer):
     ends_on = serializers.DateField(required=False)
     period_state = serializers.CharField(read_only=True)
     replaced_by = serializers.SerializerMethodField()
+    photo_attached_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Notice
@@ -83,8 +84,20 @@ class NoticeSerializer(ScopedModelSerializer):
             "entries",
             "entries_input",
             "objections",
+            "photo_name",
+            "photo_attached_by",
+            "photo_attached_at",
         ]
-        read_only_fields = ["ref", "status", "published_on", "withdrawn_on", "withdrawn_reason", "replaces"]
+        read_only_fields = [
+            "ref",
+            "status",
+            "published_on",
+            "withdrawn_on",
+            "withdrawn_reason",
+            "replaces",
+            "photo_name",
+            "photo_attached_at",
+        ]
 
     def get_replaced_by(self, notice) -> int | None:
         following = notice.replaced_by.all()
@@ -115,6 +128,10 @@ class ReplaceSerializer(serializers.Serializer):
     contact = serializers.CharField(max_length=200, required=False, allow_blank=True)
     mask_names = serializers.BooleanField(required=False)
     entries_input = EntryInputSerializer(many=True, required=False)
+
+
+class PhotoSerializer(serializers.Serializer):
+    photo = serializers.FileField(help_text=_("张贴照片（JPEG 或 PNG）"))
 
 
 class DecideSerializer(serializers.Serializer):

@@ -238,6 +238,7 @@ class OrganisationAdmin(ScopedAdmin):
                 name=obj.name,
                 level=obj.level,
                 parent=obj.parent,
+                supervision_phone=obj.supervision_phone,
                 acting_user=request.user,
                 reason=reason,
             )

@@ -26,6 +26,8 @@ class Organisation(models.Model):
         "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(max_length=1000, db_index=True, editable=False)
+    # 监督电话: printed on the public notices of the units directly below (and on its own when it has no parent).
+    supervision_phone = models.CharField(_("监督电话"), max_length=50, blank=True)
 
     history = HistoricalRecords()
     objects = OrganisationQuerySet.as_manager()
@@ -42,6 +44,11 @@ class Organisation(models.Model):
 
     def is_within(self, other):
         return self.path.startswith(other.path)
+
+    @property
+    def notice_supervision_phone(self):
+        """The 监督电话 a notice of this unit shows: the unit above's, or its own at the top of the tree."""
+        return self.parent.supervision_phone if self.parent_id else self.supervision_phone
 
 
 class User(AbstractUser):

@@ -122,9 +122,18 @@ def organisation_check_parent(organisation, parent):
 
 
 @transaction.atomic
-def organisation_create(*, code, name, level, parent=None, acting_user=None, reason="create organisation"):
+def organisation_create(
+    *, code, name, level, parent=None, supervision_phone="", acting_user=None, reason="create organisation"
+):
     """Create a union unit below ``parent``."""
-    organisation = Organisation(code=code, name=name, level=level, parent=parent, path=_organisation_path(parent, code))
+    organisation = Organisation(
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        supervision_phone=supervision_phone,
+        path=_organisation_path(parent, code),
+    )
     return model_save(organisation, acting_user=acting_user, reason=reason)
 
 

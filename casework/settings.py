@@ -208,6 +208,10 @@ ROSTER_MAX_SHARED_STRINGS_BYTES = env_int("CASEWORK_ROSTER_MAX_SHARED_STRINGS_BY
 # Rows with something in them, all sheets together; columns of a sheet.
 ROSTER_MAX_ROWS = env_int("CASEWORK_ROSTER_MAX_ROWS", 120_000)
 ROSTER_MAX_COLUMNS = env_int("CASEWORK_ROSTER_MAX_COLUMNS", 100)
+# Public notices: mask the names of minors (under 18 on the notice's first day) as 张*明; a photo of the
+# posted notice may be at most this large.
+CASEWORK_NOTICE_MASK_MINORS = os.environ.get("CASEWORK_NOTICE_MASK_MINORS", "").strip().lower() in ("1", "true", "yes")
+NOTICE_PHOTO_MAX_BYTES = env_int("CASEWORK_NOTICE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 # Uploaded roster files are kept (encrypted) this long, then `manage.py purge_roster_files` deletes them.
 ROSTER_FILE_RETENTION_DAYS = env_int("CASEWORK_ROSTER_FILE_RETENTION_DAYS", 30)
 

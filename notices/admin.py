@@ -13,11 +13,24 @@ from notices.models import Notice, NoticeEntry, Objection
 
 @admin.register(Notice)
 class NoticeAdmin(ScopedAdmin):
-    list_display = ["ref", "title", "organisation", "posted_at", "starts_on", "ends_on", "status"]
-    list_filter = ["status"]
+    list_display = ["ref", "title", "kind", "organisation", "posted_at", "starts_on", "ends_on", "status"]
+    list_filter = ["status", "kind"]
     list_select_related = ["organisation"]
     search_fields = ["ref", "title"]
-    readonly_fields = ["status", "published_on", "withdrawn_on", "withdrawn_reason", "replaces"]
+    # The photo of the posted notice is attached on the notice's page (its checks are in notices.services).
+    readonly_fields = [
+        "status",
+        "published_on",
+        "withdrawn_on",
+        "withdrawn_reason",
+        "replaces",
+        "photo_name",
+        "photo_attached_by",
+        "photo_attached_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("photo_content")
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -15,8 +15,20 @@ from casework.bundle.fields import MISSING, Boolean, Date, Money, Ref, Refusal, 
 from casework.bundle.spec import ListSpec, chunks, register
 from casework.history import bulk_create_historised, bulk_update_historised
 from casework.services import model_delete
-from notices.choices import NoticeStatus
+from notices.choices import NoticeKind, NoticeStatus
 from notices.models import Notice, NoticeEntry, Objection
+
+
+class NoticeKindField(Text):
+    """``student_aid`` (金秋助学, the default when left out) or ``hardship``."""
+
+    empty = NoticeKind.STUDENT_AID
+
+    def convert(self, raw):
+        value = super().convert(raw)
+        if value not in NoticeKind.values:
+            raise Refusal(_("应为以下之一：%(values)s") % {"values": ", ".join(NoticeKind.values)})
+        return value
 
 
 @register
@@ -30,6 +42,7 @@ class NoticeSpec(ListSpec):
         "posted_at": Text(),
         "starts_on": Date(),
         "ends_on": Date(),
+        "kind": NoticeKindField(required=False),
     }
 
     def new(self, key, values):

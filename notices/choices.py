@@ -14,3 +14,10 @@ class PeriodState(models.TextChoices):
     UPCOMING = "upcoming", _("未开始")
     RUNNING = "running", _("公示中")
     ENDED = "ended", _("已结束")
+
+
+class NoticeKind(models.TextChoices):
+    """What a notice lists: a Golden Autumn (金秋助学) notice also shows each student's school and stage."""
+
+    STUDENT_AID = "student_aid", _("金秋助学")
+    HARDSHIP = "hardship", _("困难职工帮扶")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.webforms import DateInput
 from notices import selectors
+from notices.choices import NoticeKind
 from notices.models import Notice
 
 
@@ -13,6 +14,9 @@ class NoticeForm(forms.Form):
     """A notice's details and its list: one amount box per candidate, an empty box leaves the person out."""
 
     title = forms.CharField(label=_("标题"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("公示类别"), choices=NoticeKind.choices, initial=NoticeKind.STUDENT_AID, required=False
+    )
     posted_at = forms.CharField(label=_("公示地点"), max_length=200, help_text=_("职工所在单位，或所在社区（村）。"))
     contact = forms.CharField(label=_("异议联系人及电话"), max_length=200, required=False)
     starts_on = forms.DateField(label=_("公示开始日期"), widget=DateInput)
@@ -27,7 +31,8 @@ class NoticeForm(forms.Form):
                 "title": _("困难职工帮扶对象公示"),
                 "starts_on": timezone.localdate(),
                 "period_days": selectors.period_days(),
-                "mask_names": True,
+                "kind": NoticeKind.STUDENT_AID,
+                "mask_names": False,
             },
         )
         super().__init__(*args, **kwargs)
@@ -59,13 +64,16 @@ class NoticeForm(forms.Form):
         ]
 
     def details(self):
-        fields = ("title", "posted_at", "contact", "starts_on", "period_days", "mask_names")
-        return {k: self.cleaned_data[k] for k in fields}
+        fields = ("title", "kind", "posted_at", "contact", "starts_on", "period_days", "mask_names")
+        details = {k: self.cleaned_data[k] for k in fields}
+        details["kind"] = details["kind"] or NoticeKind.STUDENT_AID  # optional: student aid unless chosen
+        return details
 
     @classmethod
     def initial_from(cls, notice):
         return {
             "title": notice.title,
+            "kind": notice.kind,
             "posted_at": notice.posted_at,
             "contact": notice.contact,
             "starts_on": notice.starts_on,
@@ -110,3 +118,7 @@ class DecideForm(forms.Form):
         choices=[("", _("请选择")), ("1", _("异议成立")), ("0", _("异议不成立"))],
         coerce=lambda v: v == "1",
     )
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label=_("张贴照片"), help_text=_("JPEG 或 PNG 图片。"))

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from beneficiaries.models import Person, not_in_future
 from casework.history import HistoricalRecords
 from casework.models import Record
-from notices.choices import NoticeStatus, PeriodState
+from notices.choices import NoticeKind, NoticeStatus, PeriodState
 
 
 class Notice(Record):
@@ -21,7 +21,9 @@ class Notice(Record):
     starts_on = models.DateField(_("公示开始日期"))
     ends_on = models.DateField(_("公示结束日期"))
     status = models.CharField(_("状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.PUBLISHED)
-    mask_names = models.BooleanField(_("姓名脱敏"), default=True)
+    kind = models.CharField(_("公示类别"), max_length=16, choices=NoticeKind.choices, default=NoticeKind.STUDENT_AID)
+    # Names are shown in full by default: neighbours must be able to check who is listed.
+    mask_names = models.BooleanField(_("姓名脱敏"), default=False)
     replaces = models.ForeignKey(
         "self",
         verbose_name=_("替代的公示"),
@@ -33,8 +35,23 @@ class Notice(Record):
     withdrawn_reason = models.CharField(_("撤回原因"), max_length=300, blank=True)
     published_on = models.DateField(_("发布日期"), null=True, blank=True, validators=[not_in_future])
     withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True, validators=[not_in_future])
+    # A photo of the notice as posted, kept as proof (JPEG or PNG, checked by its first bytes).
+    photo_name = models.CharField(_("张贴照片文件名"), max_length=200, blank=True, editable=False)
+    photo_type = models.CharField(_("张贴照片类型"), max_length=20, blank=True, editable=False)
+    photo_content = models.BinaryField(_("张贴照片"), null=True, blank=True, editable=False)
+    photo_attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("照片上传人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    photo_attached_at = models.DateTimeField(_("照片上传时间"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    # The history says who attached a photo when; the bytes themselves stay out of it.
+    history = HistoricalRecords(excluded_fields=["photo_content"])
 
     class Meta:
         verbose_name = _("公示")
@@ -60,6 +77,14 @@ class Notice(Record):
 
     def get_period_state_display(self):
         return PeriodState(self.period_state()).label
+
+    @property
+    def has_photo(self):
+        return bool(self.photo_name)
+
+    @property
+    def is_student_aid(self):
+        return self.kind == NoticeKind.STUDENT_AID
 
     @property
     def is_draft(self):

@@ -7,11 +7,11 @@ the build form and :func:`notices.services.notice_build` use it.
 import datetime
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Sum, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Subquery, Sum, When
 from django.utils import timezone
 
 from aid.models import AidGrant
-from beneficiaries.models import Person, on_file_q
+from beneficiaries.models import Person, Schooling, advance_date, on_file_q
 from casework.scoping import require_within_scope, scoped
 from notices.choices import NoticeStatus
 from notices.filtersets import NoticeFilterSet
@@ -30,7 +30,7 @@ def period_days():
 
 def notices_for(user, filters=None):
     """Notices of the user's subtree, with entry counts, narrowed by :class:`NoticeFilterSet`."""
-    qs = scoped(Notice.objects.select_related("organisation", "replaces"), user).annotate(
+    qs = scoped(Notice.objects.select_related("organisation", "replaces").defer("photo_content"), user).annotate(
         entry_count=Count("entries", filter=Q(entries__struck_off=False), distinct=True),
         objection_count=Count("objections", distinct=True),
     )
@@ -101,6 +101,28 @@ def notice_entries(notice):
 def notice_listed_entries(notice):
     """The entries the printed list shows: the upheld objections took the others off."""
     return notice_entries(notice).filter(struck_off=False)
+
+
+def notice_photo(user, pk):
+    """The notice ``pk`` of the user's subtree with a photo attached (with its bytes), or ``None``."""
+    return scoped(Notice.objects.exclude(photo_name=""), user).filter(pk=pk).first()
+
+
+def notice_print_entries(notice):
+    """The listed entries with each person's ``school`` and ``stage`` in force on the notice's first day.
+
+    A schooling record is in force from its advance date (``returns.md``): the latest on or
+    before the day wins, ties by the later ``entered_on``, then the later record (as
+    ``stats.definitions.schooling_in_force``).
+    """
+    in_force = (
+        Schooling.objects.annotate(advanced_on=advance_date())
+        .filter(person_id=OuterRef("person_id"), advanced_on__lte=notice.starts_on)
+        .order_by("-advanced_on", "-entered_on", "-id")
+    )
+    return notice_listed_entries(notice).annotate(
+        school=Subquery(in_force.values("school")[:1]), stage=Subquery(in_force.values("stage")[:1])
+    )
 
 
 def notice_totals(notice):

@@ -7,7 +7,9 @@ whose ``replaces`` is the old one) takes its place; both stay in the history.
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,13 +19,18 @@ from beneficiaries.models import Person
 from casework.history import bulk_create_historised
 from casework.services import model_delete, model_save, model_update
 from notices import selectors
-from notices.choices import NoticeStatus
+from notices.choices import NoticeKind, NoticeStatus
 from notices.guards import NOT_LISTED
 from notices.models import Notice, NoticeEntry, Objection
 
 # Fields of a notice a reviewer chooses; everything else is set by the workflow.
-NOTICE_FIELDS = ("title", "posted_at", "contact", "starts_on", "ends_on", "mask_names")
+NOTICE_FIELDS = ("title", "kind", "posted_at", "contact", "starts_on", "ends_on", "mask_names")
 MAX_AMOUNT = Decimal("1e12")  # NoticeEntry.amount: 14 digits, 2 of them decimals
+# A photo of the posted notice: its content type by the file's first bytes, and the names it may carry.
+PHOTO_FORMATS = {
+    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
+}
 
 
 def _period(starts_on, ends_on, period_days):
@@ -104,7 +111,8 @@ def notice_build(
     period_days=None,
     title="",
     contact="",
-    mask_names=True,
+    mask_names=False,
+    kind=NoticeKind.STUDENT_AID,
     replaces=None,
 ):
     """Build a draft notice for ``organisation`` listing ``entries`` (``{"person", "amount"}``).
@@ -123,6 +131,7 @@ def notice_build(
         starts_on=starts_on,
         ends_on=_period(starts_on, ends_on, period_days),
         mask_names=mask_names,
+        kind=kind,
         status=NoticeStatus.DRAFT,
         replaces=replaces,
     )
@@ -260,7 +269,7 @@ def notice_replace(
         entries = [
             {"person": entry.person, "amount": entry.amount} for entry in selectors.notice_listed_entries(notice)
         ]
-    details = {field: getattr(notice, field) for field in ("title", "posted_at", "contact", "mask_names")}
+    details = {field: getattr(notice, field) for field in ("title", "kind", "posted_at", "contact", "mask_names")}
     details.update({k: v for k, v in changes.items() if k in NOTICE_FIELDS})
     return notice_build(
         organisation=notice.organisation,
@@ -273,6 +282,47 @@ def notice_replace(
         reason=reason,
         **details,
     )
+
+
+def photo_max_bytes():
+    """The largest photo of a posted notice accepted, ``NOTICE_PHOTO_MAX_BYTES`` (5 MB unless configured)."""
+    return getattr(settings, "NOTICE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def _read_photo(photo):
+    """``(name, content type, bytes)`` of an uploaded photo, or a refusal naming the ``photo`` field."""
+    if photo is None:
+        raise ValidationError({"photo": _("请选择张贴照片（JPEG 或 PNG 文件）。")})
+    name = PurePath(getattr(photo, "name", "") or "").name[-200:]
+    suffix = PurePath(name).suffix.lower()
+    limit = photo_max_bytes()
+    too_large = _("张贴照片不能超过 %(kb)s KB。") % {"kb": limit // 1024}
+    if getattr(photo, "size", None) is not None and photo.size > limit:
+        raise ValidationError({"photo": too_large})
+    content = photo.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationError({"photo": too_large})
+    for content_type, (magic, suffixes) in PHOTO_FORMATS.items():
+        if content.startswith(magic) and suffix in suffixes:
+            return name, content_type, content
+    raise ValidationError({"photo": _("张贴照片只能是 JPEG 或 PNG 图片，文件内容须与扩展名相符。")})
+
+
+@transaction.atomic
+def notice_attach_photo(notice, *, photo, acting_user, reason="attach notice photo"):
+    """Attach a photo of the notice as posted (replacing an earlier one); the history keeps who and when."""
+    name, content_type, content = _read_photo(photo)
+    notice = _locked(notice)
+    if notice.status == NoticeStatus.DRAFT:
+        raise ValidationError({"photo": _("草稿尚未张贴，发布后才能上传张贴照片。")})
+    data = {
+        "photo_name": name,
+        "photo_type": content_type,
+        "photo_content": content,
+        "photo_attached_by": acting_user,
+        "photo_attached_at": timezone.now(),
+    }
+    return model_update(notice, acting_user=acting_user, reason=reason, data=data)[0]
 
 
 @transaction.atomic

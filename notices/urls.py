@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/replace/", views.notice_replace, name="replace"),
     path("<int:pk>/print/", views.notice_print, name="print"),
     path("<int:pk>/pdf/", views.notice_pdf, name="pdf"),
+    path("<int:pk>/photo/", views.notice_photo_attach, name="photo-attach"),
+    path("<int:pk>/photo/download/", views.notice_photo_download, name="photo"),
     path("<int:pk>/objections/", views.objection_record, name="objection-record"),
     path("<int:pk>/objections/<int:objection_id>/decide/", views.objection_decide, name="objection-decide"),
 ]

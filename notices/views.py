@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -146,8 +146,8 @@ def notice_detail(request, pk):
     return _detail(request, _notice_or_404(request.user, pk))
 
 
-def _detail(request, notice, *, objection_form=None):
-    """The notice's page; an objection form sent back with errors shows them next to its fields."""
+def _detail(request, notice, *, objection_form=None, photo_form=None):
+    """The notice's page; an objection or photo form sent back with errors shows them next to its fields."""
     return render(
         request,
         "notices/detail.html",
@@ -160,9 +160,10 @@ def _detail(request, notice, *, objection_form=None):
             "withdraw_form": forms.WithdrawForm(),
             "objection_form": objection_form or forms.ObjectionForm(notice=notice),
             "decide_form": forms.DecideForm(),
+            "photo_form": photo_form or forms.PhotoForm(),
             "can_review": is_reviewer(request),
         },
-        status=400 if objection_form is not None else 200,
+        status=400 if objection_form is not None or photo_form is not None else 200,
     )
 
 
@@ -243,6 +244,36 @@ def notice_pdf(request, pk):
     notice = _notice_or_404(request.user, pk)
     response = HttpResponse(printing.render_pdf(notice), content_type="application/pdf")
     return attachment(response, printing.pdf_filename(notice))
+
+
+@login_required
+@require_POST
+def notice_photo_attach(request, pk):
+    """Attach a photo of the notice as posted (proof of posting), by anyone who works in the notice's subtree."""
+    notice = _notice_or_404(request.user, pk)
+    form = forms.PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.notice_attach_photo(
+                notice, photo=form.cleaned_data["photo"], acting_user=request.user, reason="attach photo (web)"
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("张贴照片已上传。"))
+            return redirect("notices:detail", pk=pk)
+    return _detail(request, notice, photo_form=form)
+
+
+@login_required
+def notice_photo_download(request, pk):
+    """The photo of the posted notice (scoped like the notice; none attached answers 404)."""
+    notice = selectors.notice_photo(request.user, pk)
+    if notice is None:
+        raise Http404
+    response = HttpResponse(bytes(notice.photo_content), content_type=notice.photo_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return attachment(response, notice.photo_name)
 
 
 @login_required

@@ -128,6 +128,7 @@ RULES = {
     "api/v1/notices/<pk>/objections/": record("notices.Notice"),
     "api/v1/notices/<pk>/objections/<objection_id>/decide/": action("notices.Notice", data={"upheld": "false"}),
     "api/v1/notices/<pk>/pdf/": record("notices.Notice"),
+    "api/v1/notices/<pk>/photo/": action("notices.Notice", method="get"),  # 404 until a photo is attached
     "api/v1/notices/<pk>/publish/": action("notices.Notice"),
     "api/v1/notices/<pk>/replace/": action("notices.Notice"),
     "api/v1/notices/<pk>/withdraw/": action("notices.Notice", data={"withdrawn_reason": "撤回"}),
@@ -200,6 +201,8 @@ RULES = {
     "notices/<pk>/replace/": action("notices.Notice"),
     "notices/<pk>/print/": record("notices.Notice"),
     "notices/<pk>/pdf/": record("notices.Notice"),
+    "notices/<pk>/photo/": action("notices.Notice"),
+    "notices/<pk>/photo/download/": action("notices.Notice", method="get"),  # 404 until a photo is attached
     "notices/<pk>/objections/": action("notices.Notice"),
     "notices/<pk>/objections/<objection_id>/decide/": action("notices.Notice"),
     **listing("aid/grants", "aid.AidGrant"),

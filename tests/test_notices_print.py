@@ -36,6 +36,7 @@ def notice(tree):
         title="2014年金秋助学拟资助对象公示",
         posted_at="巩义市某社区居委会公示栏",
         contact="刘老师 0371-64000000",
+        mask_names=True,  # the unit chose to mask names (full names are the default)
     )
     for index, name in enumerate(NAMES):
         person = PersonFactory(name=name, household=household, phone=PHONE)

@@ -140,7 +140,7 @@ def test_build_makes_a_draft_with_the_period_and_standards(tree, reviewer, famil
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.DRAFT
     assert (notice.starts_on, notice.ends_on) == (days_ago(30), days_ago(24))  # 7 days, both ends included
-    assert notice.mask_names is True
+    assert notice.mask_names is False  # names in full by default: neighbours must be able to check them
     assert list(notice.entries.order_by("id").values_list("person_id", "amount")) == [
         (a.pk, Decimal("1200.00")),
         (b.pk, Decimal("800.50")),

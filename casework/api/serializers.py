@@ -8,7 +8,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = ["id", "code", "name", "level", "parent", "path"]
+        fields = ["id", "code", "name", "level", "parent", "path", "supervision_phone"]
 
 
 class UserSerializer(serializers.ModelSerializer):

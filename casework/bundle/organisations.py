@@ -30,6 +30,7 @@ class OrganisationSpec(ListSpec):
         "name": Text(),
         "parent": Ref("organisations", required=False),
         "level": Text(),
+        "supervision_phone": Text(required=False),
     }
 
     def organisation_id_of(self, instance):
@@ -65,7 +66,7 @@ class OrganisationSpec(ListSpec):
             if existing is REFUSED or (existing is not None and existing.pk is None):
                 existing = None
             try:
-                unit = self._write(ctx, existing, code, values, parent, path)
+                unit = self._write(ctx, existing, code, values, parent, path, item)
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
                     for message in messages:
@@ -75,7 +76,7 @@ class OrganisationSpec(ListSpec):
             if unit is not None:
                 ctx.objects[self.name][code] = unit
 
-    def _write(self, ctx, existing, code, values, parent, path):
+    def _write(self, ctx, existing, code, values, parent, path, item):
         if existing is None:
             user = ctx.acting_user
             if not (user is None or user.sees_everything or (parent is not None and ctx.in_scope(parent))):
@@ -87,6 +88,7 @@ class OrganisationSpec(ListSpec):
                 name=values["name"],
                 level=values["level"],
                 parent=parent,
+                supervision_phone=values["supervision_phone"],
                 acting_user=ctx.history_user,
                 reason=ctx.reason,
             )
@@ -95,6 +97,8 @@ class OrganisationSpec(ListSpec):
                 ctx._scope_ids.add(unit.pk)
             return unit
         data = {"name": values["name"], "level": values["level"]}
+        if "supervision_phone" in item:  # optional: a bundle without it leaves the stored number alone
+            data["supervision_phone"] = values["supervision_phone"]
         if parent is not None and parent.pk != existing.parent_id:
             data["parent"] = parent
         if all(getattr(existing, f) == v for f, v in data.items()):

@@ -7,6 +7,7 @@ from beneficiaries.api.serializers import org_field
 from beneficiaries.models import Person
 from casework.api.base import ScopedModelSerializer
 from casework.scoping import scoped
+from notices.choices import NoticeKind
 from notices.models import Notice, NoticeEntry, Objection
 
 
@@ -57,6 +58,7 @@ class NoticeSerializer(ScopedModelSerializer):
     ends_on = serializers.DateField(required=False)
     period_state = serializers.CharField(read_only=True)
     replaced_by = serializers.SerializerMethodField()
+    photo_attached_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Notice
@@ -65,6 +67,7 @@ class NoticeSerializer(ScopedModelSerializer):
             "ref",
             "organisation",
             "title",
+            "kind",
             "posted_at",
             "contact",
             "starts_on",
@@ -81,8 +84,20 @@ class NoticeSerializer(ScopedModelSerializer):
             "entries",
             "entries_input",
             "objections",
+            "photo_name",
+            "photo_attached_by",
+            "photo_attached_at",
         ]
-        read_only_fields = ["ref", "status", "published_on", "withdrawn_on", "withdrawn_reason", "replaces"]
+        read_only_fields = [
+            "ref",
+            "status",
+            "published_on",
+            "withdrawn_on",
+            "withdrawn_reason",
+            "replaces",
+            "photo_name",
+            "photo_attached_at",
+        ]
 
     def get_replaced_by(self, notice) -> int | None:
         following = notice.replaced_by.all()
@@ -108,10 +123,15 @@ class ReplaceSerializer(serializers.Serializer):
     starts_on = serializers.DateField(required=False)
     period_days = serializers.IntegerField(required=False, min_value=1, max_value=366)
     title = serializers.CharField(max_length=200, required=False)
+    kind = serializers.ChoiceField(choices=NoticeKind.choices, required=False)
     posted_at = serializers.CharField(max_length=200, required=False)
     contact = serializers.CharField(max_length=200, required=False, allow_blank=True)
     mask_names = serializers.BooleanField(required=False)
     entries_input = EntryInputSerializer(many=True, required=False)
+
+
+class PhotoSerializer(serializers.Serializer):
+    photo = serializers.FileField(help_text=_("张贴照片（JPEG 或 PNG）"))
 
 
 class DecideSerializer(serializers.Serializer):

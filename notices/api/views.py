@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from casework.api.base import ScopedModelViewSet, change_reason
@@ -30,7 +31,8 @@ class NoticeViewSet(ScopedModelViewSet):
     """
 
     queryset = (
-        Notice.objects.select_related("organisation", "replaces")
+        Notice.objects.select_related("organisation", "replaces", "photo_attached_by")
+        .defer("photo_content")
         .prefetch_related(
             Prefetch("entries", queryset=NoticeEntry.objects.select_related("person").order_by("id")),
             Prefetch("objections", queryset=Objection.objects.select_related("person", "decided_by")),
@@ -42,7 +44,8 @@ class NoticeViewSet(ScopedModelViewSet):
     filterset_class = NoticeFilterSet
     ordering_fields = ["starts_on", "ends_on", "ref"]
     # Recording an objection is a caseworker's job (they take the calls); deciding one is a reviewer's.
-    scoped_user_actions = {"objections"}
+    # Attaching a photo of the posted notice is field work too.
+    scoped_user_actions = {"objections", "photo"}
 
     def get_permissions(self):
         if self.request.method in ("GET", "HEAD", "OPTIONS") or self.action in self.scoped_user_actions:
@@ -122,6 +125,29 @@ class NoticeViewSet(ScopedModelViewSet):
         notice = self.get_object()
         response = HttpResponse(printing.render_pdf(notice), content_type="application/pdf")
         return attachment(response, f"notice-{notice.ref}.pdf")
+
+    @extend_schema(methods=["get"], responses={(200, "image/*"): OpenApiTypes.BINARY})
+    @extend_schema(methods=["post"], request=serializers.PhotoSerializer, responses=serializers.NoticeSerializer)
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
+    def photo(self, request, pk=None):
+        """The photo of the notice as posted (404 until one is attached); POST attaches one (multipart ``photo``)."""
+        notice = self.get_object()
+        if request.method == "GET":
+            found = selectors.notice_photo(request.user, notice.pk)
+            if found is None:
+                raise exceptions.NotFound()
+            response = HttpResponse(bytes(found.photo_content), content_type=found.photo_type)
+            response["X-Content-Type-Options"] = "nosniff"
+            return attachment(response, found.photo_name)
+        params = serializers.PhotoSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.notice_attach_photo(
+            notice,
+            photo=params.validated_data["photo"],
+            acting_user=request.user,
+            reason=change_reason(request, "attach notice photo"),
+        )
+        return Response(self._fresh(notice))
 
     @extend_schema(methods=["post"], request=serializers.ObjectionSerializer, responses=serializers.ObjectionSerializer)
     @extend_schema(methods=["get"], responses=serializers.ObjectionSerializer(many=True))

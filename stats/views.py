@@ -28,6 +28,7 @@ from stats.models import Attachment, ReturnFiling
 
 DATE = DateInput()
 DRILL_PAGE_SIZE = 50
+FILINGS_PAGE_SIZE = 20
 
 
 class ReturnForm(forms.Form):
@@ -92,8 +93,17 @@ def _params(form):
 
 def _refused(request, form):
     """The returns page with the form's refusals under their fields, answered 400."""
-    context = {"form": form, "can_file": can_file(request.user), "filings": selectors.filings_for(request.user)[:20]}
+    context = {
+        "form": form,
+        "can_file": can_file(request.user),
+        "filings": _filings_page(request, selectors.filings_for(request.user)),
+    }
     return render(request, "stats/return_page.html", context, status=400)
+
+
+def _filings_page(request, filings):
+    """One page of the filings listed under the return (newest first), with their total."""
+    return Paginator(filings, FILINGS_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _result(request, form):
@@ -159,18 +169,21 @@ def return_page(request):
                 "filing_form": FilingForm(
                     initial={"preparer": request.user.get_full_name() or request.user.get_username()}
                 ),
-                "filings": selectors.filings_for(
-                    request.user,
-                    {
-                        "attachment": result.attachment.number,
-                        "year": result.year,
-                        "cutoff": result.cutoff.isoformat(),
-                    },
-                ).filter(organisation__code=params["org"])[:20],
+                "filings": _filings_page(
+                    request,
+                    selectors.filings_for(
+                        request.user,
+                        {
+                            "attachment": result.attachment.number,
+                            "year": result.year,
+                            "cutoff": result.cutoff.isoformat(),
+                        },
+                    ).filter(organisation__code=params["org"]),
+                ),
             }
         )
     if "result" not in context:
-        context["filings"] = selectors.filings_for(request.user)[:20]
+        context["filings"] = _filings_page(request, selectors.filings_for(request.user))
     return render(request, "stats/return_page.html", context)
 
 

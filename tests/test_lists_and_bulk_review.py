@@ -196,3 +196,14 @@ def test_filing_comparison_lists_the_changed_rows_first_and_all_on_request(tree,
     assert len(rows) > len(keys) and flags == sorted(flags, reverse=True)  # changed first, then the others
     assert [row[1] for row in rows][: len(keys)] == keys and "a3.1" in [row[1] for row in rows]
     assert "只看有变化的项目" in everything
+
+
+def test_the_filings_under_the_return_are_paged_with_their_total(tree, make_user, client, monkeypatch):
+    monkeypatch.setattr("stats.views.FILINGS_PAGE_SIZE", 1)
+    client.force_login(make_user(tree.province, Role.STATISTICS_OFFICER))
+    for preparer in ("赵统计", "钱统计"):
+        client.post(reverse("stats-return-file"), {**QUERY, "preparer": preparer, "phone": "0371-1234567"})
+    first = client.get(reverse("stats-returns")).content.decode()
+    assert "共 2 条" in first and "钱统计" in first and "赵统计" not in first  # newest first
+    second = client.get(reverse("stats-returns"), {**QUERY, "page": 2}).content.decode()
+    assert "赵统计" in second and "钱统计" not in second and "第 2 / 2 页" in second

@@ -1,10 +1,14 @@
 """Reads of persons and household files, always scoped to the user's subtree."""
 
+import datetime
+
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.filtersets import HouseholdFilterSet, PersonFilterSet
-from beneficiaries.models import Household, Person
+from beneficiaries.models import AnnualReview, Household, Person, on_file_q
 from casework.scoping import scoped
 
 
@@ -18,6 +22,24 @@ def households_for(user, filters=None):
     """The household files the user may see, narrowed by ``HouseholdFilterSet`` ``filters``."""
     qs = scoped(Household.objects.select_related("organisation"), user)
     return HouseholdFilterSet(filters, queryset=qs, user=user).qs if filters else qs
+
+
+def annual_reviews_due(user, today=None):
+    """The files due for this year's annual review (年度核实), oldest filing first: the one rule of "due".
+
+    A file is due in year Y when it is on file today, was put on file before 1 January of Y, and has no
+    review dated in Y. A file put on file this year has just been checked by its own workflow (review,
+    notice, filing), so its first annual review falls due next year; a file filed on 28 December is due
+    in January, as a caseworker working by calendar year expects.
+    """
+    today = today or timezone.localdate()
+    reviewed = AnnualReview.objects.filter(household=OuterRef("pk"), reviewed_on__year=today.year)
+    return (
+        scoped(Household.objects.select_related("organisation"), user)
+        .filter(on_file_q(today), filed_on__lt=datetime.date(today.year, 1, 1))
+        .exclude(Exists(reviewed))
+        .order_by("filed_on", "file_no")
+    )
 
 
 # Encrypted columns are shown as one masked line; what the ID number tells is left out.

@@ -410,6 +410,30 @@ def annual_review_record(
 
 
 @transaction.atomic
+def annual_review_bulk(households, *, outcome, acting_user, reason="annual review", day=None, **details):
+    """One outcome for several files, all or nothing: each through :func:`annual_review_record`.
+
+    ``details`` are the review's ``note``, ``closing_code`` and ``confirm``. When any file is refused,
+    nothing is recorded and one ``ValidationError`` lists every refusal as "file number：message".
+    """
+    reviews, refusals = [], []
+    for household in households:
+        try:
+            reviews.append(
+                annual_review_record(
+                    household, outcome=outcome, acting_user=acting_user, reason=reason, day=day, **details
+                )
+            )
+        except ValidationError as error:
+            refusals += [f"{household.file_no}：{message}" for message in error.messages]
+        except PermissionDenied as error:
+            refusals.append(f"{household.file_no}：{error}")
+    if refusals:
+        raise ValidationError(refusals)
+    return reviews
+
+
+@transaction.atomic
 def graduate_register(*, person, acting_user, reason="register graduate", **data):
     """Register a hardship-family graduate; the person must belong to a household file."""
     return model_save(Graduate(person=person, **data), acting_user=acting_user, reason=reason)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("persons/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("annual-review/", views.annual_review_list, name="annual-review"),
     path("annual-review/<int:pk>/", views.annual_review_submit, name="annual-review-submit"),
+    path("annual-review/bulk/", views.annual_review_bulk, name="annual-review-bulk"),
     *record_urls("households", "persons", "schooling", "graduates", "annual-reviews"),
 ]

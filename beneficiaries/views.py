@@ -4,13 +4,11 @@ the annual review worklist, and the lists of persons, files, schooling and gradu
 The file page itself shows every app's records, so it lives at the top (``portal.views.household_detail``).
 """
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +26,8 @@ from beneficiaries.forms import (
     SchoolingForm,
     WorkflowForm,
 )
-from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling, on_file_q
-from beneficiaries.selectors import household_changes, households_for
+from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling
+from beneficiaries.selectors import annual_reviews_due, household_changes, households_for
 from casework import listing, private_search
 from casework.listing import Column, RecordType, generic_create, generic_update, model_form_data, run_form
 from casework.scoping import scoped
@@ -336,31 +334,57 @@ def person_edit(request, pk):
 # --- annual review --------------------------------------------------------------------------------
 
 
-def review_worklist(user, year):
-    """On-file households of the user's subtree with no annual review in ``year`` (on file today)."""
-    today = timezone.localdate()
-    reviewed = AnnualReview.objects.filter(
-        household=OuterRef("pk"),
-        reviewed_on__gte=datetime.date(year, 1, 1),
-        reviewed_on__lte=datetime.date(year, 12, 31),
-    )
-    return (
-        scoped(Household.objects.select_related("organisation"), user)
-        .filter(on_file_q(today))
-        .exclude(Exists(reviewed))
-        .order_by("filed_on", "file_no")
-    )
-
-
 @login_required
 def annual_review_list(request):
     year = timezone.localdate().year
-    page = Paginator(review_worklist(request.user, year), listing.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(annual_reviews_due(request.user), listing.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "beneficiaries/annual_review.html",
         {"page": page, "year": year, "form": AnnualReviewForm()},
     )
+
+
+@login_required
+@require_POST
+def annual_review_bulk(request):
+    """The ticked files of the worklist, one outcome for all, in one transaction (all or nothing)."""
+    form = AnnualReviewForm(request.POST)
+    chosen = {int(value) for value in request.POST.getlist("households") if value.isdigit()}
+    households = list(annual_reviews_due(request.user).filter(pk__in=chosen))
+    due = {household.pk for household in households}
+    if not chosen:
+        form.add_error(None, _("请先勾选要核实的档案。"))
+    for file_no in scoped(Household.objects.filter(pk__in=chosen - due), request.user).values_list(
+        "file_no", flat=True
+    ):
+        form.add_error(None, _("%(no)s：该档案今年已经核实或已不在档，不在待核实名单中。") % {"no": file_no})
+    if chosen - due and not form.errors:  # ids outside the user's subtree answer like unknown ones
+        form.add_error(None, _("所选档案不存在。"))
+    if not form.errors:
+        try:
+            services.annual_review_bulk(
+                households,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                closing_code=form.cleaned_data["closing_code"],
+                confirm=form.cleaned_data["confirm"],
+                acting_user=request.user,
+                reason=_("年度核实"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        messages.error(request, _("没有档案完成核实："))
+        for message in [m for errors in form.errors.values() for m in errors]:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(n)s 份档案已完成年度核实：%(files)s。")
+            % {"n": len(households), "files": "、".join(h.file_no for h in households)},
+        )
+    return redirect("annual-review")
 
 
 @login_required

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from notices import forms, printing, selectors, services
 from notices.filtersets import NoticeFilterSet
 from notices.models import Objection
 
-LIST_ROWS_SHOWN = 200
+LIST_PAGE_SIZE = 200
 
 
 def is_reviewer(request):
@@ -57,15 +58,13 @@ def _add_errors(form, error):
 def notice_list(request):
     filterset = NoticeFilterSet(request.GET or None, queryset=selectors.notices_for(request.user), request=request)
     notices = filterset.qs if filterset.is_bound else filterset.queryset
+    if not notices.ordered:  # the entry counts' GROUP BY drops the model's ordering: pages need one
+        notices = notices.order_by("-starts_on", "ref")
+    page = Paginator(notices, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "notices/list.html",
-        {
-            "filterset": filterset,
-            "notices": notices[:LIST_ROWS_SHOWN],
-            "count": notices.count(),
-            "can_build": is_reviewer(request),
-        },
+        {"filterset": filterset, "page": page, "can_build": is_reviewer(request)},
     )
 
 

@@ -4,11 +4,12 @@ each through :func:`scoped`."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from aid.models import AidGrant, AssistanceMeasure
-from beneficiaries.models import AnnualReview, Household, Schooling, on_file_q
+from beneficiaries.models import Household, Schooling, on_file_q
+from beneficiaries.selectors import annual_reviews_due as due_for_review
 from casework.scoping import scoped
 from employment.models import Certificate, Loan, Placement, Service, Training
 from notices.choices import NoticeStatus
@@ -38,10 +39,8 @@ def households_waiting_review(user, limit=10):
 
 
 def annual_reviews_due(user, today=None):
-    """How many on-file households have no annual review this year."""
-    today = today or timezone.localdate()
-    reviewed = AnnualReview.objects.filter(household=OuterRef("pk"), reviewed_on__year=today.year)
-    return scoped(Household.objects.all(), user).filter(on_file_q(today)).exclude(Exists(reviewed)).count()
+    """How many files are due for this year's annual review (the worklist's own rule)."""
+    return due_for_review(user, today).count()
 
 
 def notices_running(user, today=None):

@@ -299,7 +299,7 @@ def _part_value(cell, queryset):
     return int(value or 0)
 
 
-def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=500):
+def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=500, offset=0):
     """The records and the persons a cell counts (the cell's own definition, listing instead of counting).
 
     Every part lists its records with the column the cell measures (the amount of
@@ -308,6 +308,8 @@ def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=
     expenditures, job fairs, position and work-study offers) have no persons
     (``person_count`` is ``None``). Only records the user may see are listed
     (:func:`scoped`); the organisation itself must lie in the user's subtree.
+    ``limit`` records and persons are listed from ``offset`` on (one page);
+    ``record_count`` and ``person_count`` count them all.
     """
     organisation = organisation_by_code(org_code)
     require_within_scope(user, organisation)
@@ -325,7 +327,7 @@ def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=
         if model is not Person:
             # Persons rows (a1.4's job introduction) are defined by in-scope records already.
             queryset = scoped(queryset, user)
-        records = list(queryset.order_by("id").values(*_record_fields(model, part))[:limit])
+        records = list(queryset.order_by("id").values(*_record_fields(model, part))[offset : offset + limit])
         entry = {
             "key": part.key,
             "label": part.label,
@@ -343,7 +345,9 @@ def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=
         if _has_persons(model, part.rows):
             persons = Person.objects.filter(id__in=queryset.values(part.rows.person_field)).order_by("id")
             entry["person_count"] = persons.count()
-            entry["persons"] = [{"id": p.id, "name": p.name, "id_number": p.id_number_masked} for p in persons[:limit]]
+            entry["persons"] = [
+                {"id": p.id, "name": p.name, "id_number": p.id_number_masked} for p in persons[offset : offset + limit]
+            ]
         listing.append(entry)
     return {
         "attachment": int(attachment),

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,8 @@ from stats import outputs, selectors, services
 from stats.models import Attachment, ReturnFiling
 
 DATE = DateInput()
+DRILL_PAGE_SIZE = 50
+FILINGS_PAGE_SIZE = 20
 
 
 class ReturnForm(forms.Form):
@@ -90,8 +93,17 @@ def _params(form):
 
 def _refused(request, form):
     """The returns page with the form's refusals under their fields, answered 400."""
-    context = {"form": form, "can_file": can_file(request.user), "filings": selectors.filings_for(request.user)[:20]}
+    context = {
+        "form": form,
+        "can_file": can_file(request.user),
+        "filings": _filings_page(request, selectors.filings_for(request.user)),
+    }
     return render(request, "stats/return_page.html", context, status=400)
+
+
+def _filings_page(request, filings):
+    """One page of the filings listed under the return (newest first), with their total."""
+    return Paginator(filings, FILINGS_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _result(request, form):
@@ -157,18 +169,21 @@ def return_page(request):
                 "filing_form": FilingForm(
                     initial={"preparer": request.user.get_full_name() or request.user.get_username()}
                 ),
-                "filings": selectors.filings_for(
-                    request.user,
-                    {
-                        "attachment": result.attachment.number,
-                        "year": result.year,
-                        "cutoff": result.cutoff.isoformat(),
-                    },
-                ).filter(organisation__code=params["org"])[:20],
+                "filings": _filings_page(
+                    request,
+                    selectors.filings_for(
+                        request.user,
+                        {
+                            "attachment": result.attachment.number,
+                            "year": result.year,
+                            "cutoff": result.cutoff.isoformat(),
+                        },
+                    ).filter(organisation__code=params["org"]),
+                ),
             }
         )
     if "result" not in context:
-        context["filings"] = selectors.filings_for(request.user)[:20]
+        context["filings"] = _filings_page(request, selectors.filings_for(request.user))
     return render(request, "stats/return_page.html", context)
 
 
@@ -228,20 +243,32 @@ def return_cell(request):
     if not form.is_valid():
         return _refused(request, form)
     data = form.cleaned_data
-    try:
-        drill = selectors.cell_drilldown(
+
+    def drill_page(number):
+        return selectors.cell_drilldown(
             request.user,
             attachment=data["attachment"],
             year=data["year"],
             org_code=data["org"],
             key=key,
             cutoff=data.get("cutoff"),
+            limit=DRILL_PAGE_SIZE,
+            offset=(number - 1) * DRILL_PAGE_SIZE,
         )
+
+    wanted = _page_number(request.GET.get("page"))
+    try:
+        drill = drill_page(wanted)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{reverse('stats-returns')}?{urlencode(_params(form))}")
+    # One page number pages every part's records and persons together; the counts come from the database.
+    longest = max((max(part["record_count"], part["person_count"] or 0) for part in drill["parts"]), default=0)
+    page = Paginator(range(longest), DRILL_PAGE_SIZE).get_page(wanted)
+    if page.number != wanted:  # past the last page: show the last one
+        drill = drill_page(page.number)
     for part in drill["parts"]:
         names = [name for name in (part["records"][0] if part["records"] else {}) if name != "id"]
         person_names = {person["id"]: person["name"] for person in part["persons"]}
@@ -261,7 +288,14 @@ def return_cell(request):
             for record in part["records"]
         ]
     back = f"{reverse('stats-returns')}?{urlencode(_params(form))}"
-    return render(request, "stats/return_cell.html", {"drill": drill, "back": back})
+    return render(request, "stats/return_cell.html", {"drill": drill, "back": back, "page": page})
+
+
+def _page_number(value):
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 def _column_label(source, name):
@@ -334,10 +368,19 @@ def filing_page(request, pk):
     }
     for cell in difference["cells"]:
         cell["url"] = f"{reverse('stats-return-cell')}?{urlencode({**params, 'key': cell['key']})}"
+    # The changed cells first (in the table's order), the unchanged ones only when asked for (?all=1).
+    show_all = request.GET.get("all") == "1"
+    cells = sorted(difference["cells"], key=lambda cell: not cell["changed"])
     return render(
         request,
         "stats/return_filing.html",
-        {"filing": filing, "difference": difference, "query": urlencode(params)},
+        {
+            "filing": filing,
+            "difference": difference,
+            "cells": cells if show_all else [cell for cell in cells if cell["changed"]],
+            "show_all": show_all,
+            "query": urlencode(params),
+        },
     )
 
 

@@ -182,6 +182,9 @@ RULES = {
     "persons/<pk>/edit/": record("beneficiaries.Person"),
     "annual-review/": PAGE,
     "annual-review/<pk>/": action("beneficiaries.Household"),
+    # The files are chosen in the body: a file of another unit answers like an unknown one
+    # (tests/test_lists_and_bulk_review.py).
+    "annual-review/bulk/": Rule("anonymous", method="post"),
     **listing("households", "beneficiaries.Household", edit=False),
     **listing("persons", "beneficiaries.Person", edit=False),
     **listing("schooling", "beneficiaries.Schooling"),

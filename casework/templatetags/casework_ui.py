@@ -84,3 +84,9 @@ def item_at(sequence, index):
         return sequence[index]
     except (IndexError, TypeError):
         return None
+
+
+@register.simple_tag
+def page_numbers(page):
+    """The page numbers to link around ``page``: first, last and two either side, ``…`` for the gaps."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

@@ -16,3 +16,13 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+// A "select all" checkbox ticks every checkbox of the name it names (data-select-all="households").
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  var name = target.getAttribute && target.getAttribute("data-select-all");
+  if (name) {
+    document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+      box.checked = target.checked;
+    });
+  }
+});

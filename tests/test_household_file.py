@@ -355,7 +355,6 @@ def test_annual_review_through_the_api_with_outcome_closed_still_needs_a_code_an
 def test_out_of_hardship_rate_by_hand(tree, worker, reviewer, make_user, client):
     today = timezone.localdate()
     year = today.year
-    jan1 = D(year, 1, 1)
     last_year = D(year - 1, 6, 1)
     # On file on 1 January in county A: four files; one more in county B (outside the city's subtree).
     files = [
@@ -385,3 +384,43 @@ def test_out_of_hardship_rate_by_hand(tree, worker, reviewer, make_user, client)
     client.force_login(city_user)
     html = client.get(reverse("home")).content.decode()
     assert "25.0%</span>今年脱困率" in html
+
+
+def test_the_admin_writes_the_members_details_and_the_reviews_findings_through_the_services(tree, make_user, client):
+    household = HouseholdFactory(organisation=tree.county_a, hardship_level="general")
+    person = PersonFactory(household=household, relationship="head", name="周五")
+    client.force_login(make_user(tree.city_a, Role.ADMINISTRATOR, is_staff=True, username="admin_a"))
+    response = client.post(
+        f"/admin/beneficiaries/person/{person.pk}/change/",
+        {
+            "id_number": "",
+            "name": "周五",
+            "phone": "",
+            "organisation": tree.county_a.pk,
+            "household": household.pk,
+            "relationship": "head",
+            "health": "ill",
+            "work_unit": "巩义纸厂",
+            "work_unit_type": "foreign",
+            "union_member": "on",
+            "employment_status": "employed",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    person.refresh_from_db()
+    assert (person.work_unit, person.work_unit_type, person.union_member) == ("巩义纸厂", "foreign", True)
+    assert person.history.first().work_unit == "巩义纸厂"
+    response = client.post(
+        "/admin/beneficiaries/annualreview/add/",
+        {
+            "household": household.pk,
+            "reviewed_on": timezone.localdate().isoformat(),
+            "outcome": "level_changed",
+            "income_found": "700",
+            "level_found": "special",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    household.refresh_from_db()
+    assert (household.hardship_level, household.monthly_income) == ("special", Decimal("700.00"))

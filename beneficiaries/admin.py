@@ -24,7 +24,16 @@ class PersonAdminForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["id_number", "name", "phone", "clear_phone", "organisation", "household", "relationship"]
+        fields = [
+            "id_number",
+            "name",
+            "phone",
+            "clear_phone",
+            "organisation",
+            "household",
+            "relationship",
+            *services.PERSON_DETAILS,
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,7 +186,7 @@ class MemberInline(admin.TabularInline):
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdmin):
     list_display = ["file_no", "organisation", "kind", "single_parent_female", "applied_on", "filed_on", "closed_on"]
-    list_filter = ["kind", "single_parent_female"]
+    list_filter = ["kind", "hardship_level", "single_parent_female", "dibao"]
     list_select_related = ["organisation"]
     search_fields = ["file_no"]
     date_hierarchy = "applied_on"
@@ -195,7 +204,7 @@ class HouseholdAdmin(ScopedAdmin):
 
 @admin.register(AnnualReview)
 class AnnualReviewAdmin(ScopedAdmin):
-    list_display = ["household", "reviewed_on", "outcome", "reviewed_by"]
+    list_display = ["household", "reviewed_on", "outcome", "level_found", "income_found", "reviewed_by"]
     list_filter = ["outcome"]
     readonly_fields = ["reviewed_by"]  # the reviewer is whoever records the review (the service sets it)
 
@@ -208,6 +217,8 @@ class AnnualReviewAdmin(ScopedAdmin):
             outcome=obj.outcome,
             day=obj.reviewed_on,
             note=obj.note,
+            income_found=obj.income_found,
+            level_found=obj.level_found,
             acting_user=request.user,
             reason=self.admin_reason(request, "add"),
         )

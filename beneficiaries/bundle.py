@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from beneficiaries import id_numbers
 from beneficiaries.models import Graduate, Household, Person, Schooling
-from beneficiaries.services import household_members_follow
-from casework.bundle.fields import Boolean, Date, Integer, Ref, Refusal, Text, Words
+from beneficiaries.services import PERSON_DETAILS, household_members_follow
+from casework.bundle.fields import Boolean, Date, Integer, Money, Ref, Refusal, Text, Words
 from casework.bundle.spec import ListSpec, chunks, register
 
 
@@ -34,6 +34,17 @@ class HouseholdSpec(ListSpec):
         "kind": Text(),
         "single_parent_female": Boolean(required=False),
         "hardship_reasons": Words(),
+        # The household file's economics and 帮扶责任人 (a named cadre; a user is chosen in the system):
+        # optional extras, a bundle without them still imports.
+        "hardship_level": Text(required=False),
+        "monthly_income": Money(required=False),
+        "income_members": Integer(required=False),
+        "income_sources": Words(),
+        "dibao": Boolean(required=False),
+        "dibao_no": Text(required=False),
+        "housing": Text(required=False),
+        "responsible_name": Text(required=False),
+        "responsible_phone": Text(required=False),
         "applied_on": Date(),
         "filed_on": Date(required=False),
         "closed_on": Date(required=False),
@@ -66,6 +77,14 @@ class PersonSpec(ListSpec):
         "household": Ref("households", required=False),
         "relationship": Text(required=False),
         "org": Ref("organisations", "organisation", required=False),
+        # A member's details (``PERSON_DETAILS``): optional extras.
+        "health": Text(required=False),
+        "disabled": Boolean(required=False),
+        "disability_level": Text(required=False),
+        "work_unit": Text(required=False),
+        "work_unit_type": Text(required=False),
+        "union_member": Boolean(required=False),
+        "employment_status": Text(required=False),
     }
     aliases = {"id_number_encrypted": "id_number", "id_number_digest": "id_number", "phone_encrypted": "phone"}
 
@@ -132,6 +151,9 @@ class PersonSpec(ListSpec):
             record["relationship"] = person.relationship
         else:
             record["org"] = person.organisation.code
+        for name in PERSON_DETAILS:
+            if value := getattr(person, name):
+                record[name] = value
         return record
 
 

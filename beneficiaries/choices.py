@@ -14,6 +14,64 @@ class HardshipReason(models.TextChoices):
     EDUCATION = "education", _("因学")
     DISASTER = "disaster", _("因灾")
     SINGLE_PARENT = "single_parent", _("单亲")
+    ENTERPRISE_SHUTDOWN = "enterprise_shutdown", _("企业停产半停产")
+    OTHER = "other", _("其他")
+
+
+class HardshipLevel(models.TextChoices):
+    """困难程度: how hard the household's situation is (set at filing, re-checked at annual review)."""
+
+    GENERAL = "general", _("一般困难")
+    SPECIAL = "special", _("特殊困难")
+    DEEP = "deep", _("深度困难")
+
+
+class IncomeSource(models.TextChoices):
+    WAGES = "wages", _("工资性收入")
+    PENSION = "pension", _("养老金")
+    UNEMPLOYMENT_BENEFIT = "unemployment_benefit", _("失业保险金")
+    SOCIAL_ASSISTANCE = "social_assistance", _("低保金等社会救助")
+    BUSINESS = "business", _("经营性收入")
+    OTHER = "other", _("其他")
+
+
+class Housing(models.TextChoices):
+    OWNED = "owned", _("自有")
+    RENTED = "rented", _("租住")
+    BORROWED = "borrowed", _("借住")
+    OTHER = "other", _("其他")
+
+
+class Health(models.TextChoices):
+    HEALTHY = "healthy", _("健康")
+    ILL = "ill", _("患病")
+    DISABLED = "disabled", _("残疾")
+
+
+class DisabilityLevel(models.TextChoices):
+    LEVEL_1 = "1", _("一级")
+    LEVEL_2 = "2", _("二级")
+    LEVEL_3 = "3", _("三级")
+    LEVEL_4 = "4", _("四级")
+
+
+class WorkUnitType(models.TextChoices):
+    """单位性质 of a member's work unit."""
+
+    STATE = "state", _("国有")
+    COLLECTIVE = "collective", _("集体")
+    PRIVATE = "private", _("私营")
+    FOREIGN = "foreign", _("外资")
+    PUBLIC_SERVICE = "public_service", _("机关事业")
+    OTHER = "other", _("其他")
+
+
+class EmploymentStatus(models.TextChoices):
+    EMPLOYED = "employed", _("在岗")
+    LAID_OFF = "laid_off", _("下岗失业")
+    RETIRED = "retired", _("退休")
+    STUDENT = "student", _("在校")
+    NOT_WORKING = "not_working", _("无业")
     OTHER = "other", _("其他")
 
 
@@ -43,8 +101,10 @@ class HouseholdStatus(models.TextChoices):
 
 class ReviewOutcome(models.TextChoices):
     CONFIRMED = "confirmed", _("继续帮扶")
+    LEVEL_CHANGED = "level_changed", _("调整困难程度")
     UPDATED = "updated", _("信息已更新")
     CLOSED = "closed", _("脱困退出")
+    OTHER = "other", _("其他")
 
 
 class ClosingCode(models.TextChoices):

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.choices import ClosingCode, HardshipReason, Relationship, ReviewOutcome
+from beneficiaries.choices import ClosingCode, HardshipLevel, HardshipReason, IncomeSource, Relationship, ReviewOutcome
 from beneficiaries.models import Graduate, Household, Person, Schooling
+from beneficiaries.services import PERSON_DETAILS
 from casework.scoping import scoped
 from casework.webforms import DateInput, ScopedFormMixin, organisations_choice_field
 
@@ -82,6 +83,11 @@ class PersonForm(ScopedFormMixin, forms.Form):
     def __init__(self, *args, person=None, **kwargs):
         self.person = person
         super().__init__(*args, **kwargs)
+        # The member's details, as the model defines them (choices, labels); an edit starts from the stored ones.
+        self.fields.update(forms.fields_for_model(Person, fields=PERSON_DETAILS))
+        if person is not None:
+            for name in PERSON_DETAILS:
+                self.initial.setdefault(name, getattr(person, name))
         self.fields["organisation"] = organisations_choice_field(self.user, label=_("登记单位"))
         if self.user.organisation_id:
             self.fields["organisation"].initial = self.user.organisation_id
@@ -92,7 +98,9 @@ class PersonForm(ScopedFormMixin, forms.Form):
                 "masked": person.id_number_masked
             }
             self.fields.pop("organisation")
-        self.order_fields(["name", "id_number", "phone", "household", "relationship", "organisation", "reason"])
+        self.order_fields(
+            ["name", "id_number", "phone", "household", "relationship", *PERSON_DETAILS, "organisation", "reason"]
+        )
 
     def instance_pk(self):
         return self.person.pk if self.person else None
@@ -101,7 +109,7 @@ class PersonForm(ScopedFormMixin, forms.Form):
         return self.person
 
     def service_data(self):
-        data = {key: self.cleaned_data[key] for key in ("name", "phone", "household", "relationship")}
+        data = {key: self.cleaned_data[key] for key in ("name", "phone", "household", "relationship", *PERSON_DETAILS)}
         if self.cleaned_data.get("id_number"):
             data["id_number"] = self.cleaned_data["id_number"].strip()
         return data
@@ -110,6 +118,9 @@ class PersonForm(ScopedFormMixin, forms.Form):
 class HouseholdForm(ScopedFormMixin, forms.ModelForm):
     hardship_reasons = forms.MultipleChoiceField(
         label=_("致困原因"), choices=HardshipReason.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    income_sources = forms.MultipleChoiceField(
+        label=_("收入来源"), choices=IncomeSource.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
@@ -120,8 +131,18 @@ class HouseholdForm(ScopedFormMixin, forms.ModelForm):
             "kind",
             "single_parent_female",
             "hardship_reasons",
+            "hardship_level",
             "address",
             "applied_on",
+            "monthly_income",
+            "income_members",
+            "income_sources",
+            "dibao",
+            "dibao_no",
+            "housing",
+            "responsible_user",
+            "responsible_name",
+            "responsible_phone",
         ]
         widgets = {"applied_on": DATE}
 
@@ -174,6 +195,12 @@ class AnnualReviewForm(ClosingFieldsMixin, forms.Form):
     confirmation)."""
 
     outcome = forms.ChoiceField(label=_("核实结果"), choices=ReviewOutcome.choices)
+    income_found = forms.DecimalField(
+        label=_("核实家庭月收入（元）"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    level_found = forms.ChoiceField(
+        label=_("核实困难程度"), choices=[("", "---------"), *HardshipLevel.choices], required=False
+    )
     note = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput)
 
 

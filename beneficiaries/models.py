@@ -1,7 +1,9 @@
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -12,12 +14,19 @@ from beneficiaries import id_numbers
 from beneficiaries.choices import (
     STAGE_GROUP_OF,
     ClosingCode,
+    DisabilityLevel,
+    EmploymentStatus,
     Gender,
+    HardshipLevel,
+    Health,
     HouseholdKind,
     HouseholdStatus,
+    Housing,
+    IncomeSource,
     Relationship,
     ReviewOutcome,
     Stage,
+    WorkUnitType,
 )
 from casework import crypto
 from casework.dates import is_future
@@ -60,6 +69,36 @@ class Household(models.Model):
     single_parent_female = models.BooleanField(_("困难单亲女职工家庭"), default=False)
     hardship_reasons = models.JSONField(_("致困原因"), default=list, blank=True)
     address = models.CharField(_("家庭住址"), max_length=300, blank=True)
+    # 困难类型 is ``kind`` (困难职工 / 困难农民工); 困难程度 is this level.
+    hardship_level = models.CharField(_("困难程度"), max_length=16, choices=HardshipLevel.choices, blank=True)
+    # Household economics. The per-capita income is derived (``per_capita_income``), never stored.
+    monthly_income = models.DecimalField(
+        _("家庭月收入（元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    income_members = models.PositiveSmallIntegerField(
+        _("计算收入的家庭人口"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    income_sources = models.JSONField(_("收入来源"), default=list, blank=True)
+    dibao = models.BooleanField(_("享受低保"), default=False)
+    # A certificate number, stored plainly, shown on the file page only (not in lists).
+    dibao_no = models.CharField(_("低保证号"), max_length=64, blank=True)
+    housing = models.CharField(_("住房情况"), max_length=16, choices=Housing.choices, blank=True)
+    # 帮扶责任人: a user of the file's unit or a unit above it, or a named cadre (name and phone).
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("帮扶责任人（用户）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    responsible_name = models.CharField(_("帮扶责任人"), max_length=64, blank=True)
+    responsible_phone = models.CharField(_("帮扶责任人电话"), max_length=32, blank=True)
     applied_on = models.DateField(_("申请日期"), validators=[not_in_future])
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -145,6 +184,17 @@ class Household(models.Model):
             errors["hardship_reasons"] = _("致困原因应为文本列表。")
         elif unknown := set(reasons) - set(HardshipReason.values):
             errors["hardship_reasons"] = _("未知的致困原因：%(v)s") % {"v": "、".join(sorted(unknown))}
+        sources = self.income_sources or []
+        if not isinstance(sources, list) or not all(isinstance(source, str) for source in sources):
+            errors["income_sources"] = _("收入来源应为文本列表。")
+        elif unknown := set(sources) - set(IncomeSource.values):
+            errors["income_sources"] = _("未知的收入来源：%(v)s") % {"v": "、".join(sorted(unknown))}
+        if self.dibao_no and not self.dibao:
+            errors["dibao_no"] = _("未享受低保的家庭不填写低保证号。")
+        if self.responsible_user_id and self.organisation_id:
+            unit = self.responsible_user.organisation
+            if unit is None or not self.organisation.path.startswith(unit.path):
+                errors["responsible_user"] = _("帮扶责任人须为本档案建档单位或其上级单位的用户。")
         if self.reviewed_on and self.applied_on and self.reviewed_on < self.applied_on:
             errors["reviewed_on"] = _("审核日期不能早于申请日期。")
         if self.returned_on and self.applied_on and self.returned_on < self.applied_on:
@@ -175,6 +225,20 @@ class Household(models.Model):
     def get_status_display(self):
         return HouseholdStatus(self.status).label
 
+    @property
+    def per_capita_income(self):
+        """家庭人均月收入 (yuan, to the fen): the monthly income over the members counted, or None."""
+        if self.monthly_income is None or not self.income_members:
+            return None
+        return (Decimal(self.monthly_income) / self.income_members).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    @property
+    def responsible(self):
+        """The 帮扶责任人 as shown: the user (full name, else username), else the named cadre."""
+        if self.responsible_user is not None:
+            return self.responsible_user.get_full_name() or self.responsible_user.username
+        return self.responsible_name
+
     def is_on_file(self, day):
         return bool(self.filed_on and self.filed_on <= day and (not self.closed_on or self.closed_on > day))
 
@@ -188,6 +252,16 @@ class AnnualReview(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("核实人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     outcome = models.CharField(_("核实结果"), max_length=16, choices=ReviewOutcome.choices)
+    # What the review found (re-checked income and level); a change of level is written to the file too.
+    income_found = models.DecimalField(
+        _("核实家庭月收入（元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    level_found = models.CharField(_("核实困难程度"), max_length=16, choices=HardshipLevel.choices, blank=True)
     note = models.TextField(_("说明"), blank=True)
 
     history = HistoricalRecords()
@@ -223,6 +297,13 @@ class Person(models.Model):
         Household, verbose_name=_("所属档案"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     relationship = models.CharField(_("与户主关系"), max_length=16, choices=Relationship.choices, blank=True)
+    health = models.CharField(_("健康状况"), max_length=16, choices=Health.choices, blank=True)
+    disabled = models.BooleanField(_("残疾"), default=False)
+    disability_level = models.CharField(_("残疾等级"), max_length=8, choices=DisabilityLevel.choices, blank=True)
+    work_unit = models.CharField(_("工作单位"), max_length=200, blank=True)
+    work_unit_type = models.CharField(_("单位性质"), max_length=16, choices=WorkUnitType.choices, blank=True)
+    union_member = models.BooleanField(_("工会会员"), default=False)
+    employment_status = models.CharField(_("就业状况"), max_length=16, choices=EmploymentStatus.choices, blank=True)
 
     history = HistoricalRecords()
 
@@ -287,6 +368,8 @@ class Person(models.Model):
         return "*" * max(len(phone) - 4, 0) + phone[-4:] if len(phone) > 4 else "*" * len(phone)
 
     def clean(self):
+        if self.disability_level and not self.disabled:
+            raise ValidationError({"disability_level": _("未残疾的人员不填写残疾等级。")})
         if self.household_id and not self.relationship:
             raise ValidationError({"relationship": _("加入档案时必须填写与户主关系。")})
         if not self.household_id and self.relationship:

@@ -58,13 +58,38 @@ def _membership(household, organisation):
     return household.organisation if household else organisation
 
 
+# A member's details (health, work, union membership) beyond the identity and the household.
+PERSON_DETAILS = (
+    "health",
+    "disabled",
+    "disability_level",
+    "work_unit",
+    "work_unit_type",
+    "union_member",
+    "employment_status",
+)
+
+
 @transaction.atomic
 def person_register(
-    *, id_number, name, organisation, phone="", household=None, relationship="", acting_user, reason="register person"
+    *,
+    id_number,
+    name,
+    organisation,
+    phone="",
+    household=None,
+    relationship="",
+    acting_user,
+    reason="register person",
+    **details,
 ):
-    """Register a real-name person; one record nationwide per resident ID number."""
+    """Register a real-name person; one record nationwide per resident ID number.
+
+    ``details`` are the member's ``PERSON_DETAILS`` (all optional)."""
+    if unknown := sorted(set(details) - set(PERSON_DETAILS)):
+        raise TypeError(f"person_register: unknown fields {unknown}")
     number = _validated_id(id_number)
-    person = Person(name=name, household=household, relationship=relationship or "")
+    person = Person(name=name, household=household, relationship=relationship or "", **details)
     person.id_number = number
     person.phone = phone
     person.organisation = _membership(household, organisation)
@@ -380,22 +405,42 @@ def annual_review_record(
     note="",
     closing_code="",
     confirm=False,
+    income_found=None,
+    level_found="",
 ):
     """Record this year's review of an on-file household; outcome ``closed`` closes the file.
 
+    The review re-checks the household's monthly income (``income_found``) and its level
+    (``level_found``, 困难程度): what it finds is written to the file too, with history.
+    Outcome ``level_changed`` (调整困难程度) needs a level other than the file's.
     Closing at annual review is :func:`household_close`: a reviewer, a coded reason, a note and a confirmation.
     """
     day = day or timezone.localdate()
+    level_found = level_found or ""
+    if outcome == ReviewOutcome.LEVEL_CHANGED and (not level_found or level_found == household.hardship_level):
+        raise ValidationError({"level_found": _("调整困难程度须填写与档案不同的核实困难程度。")})
     if outcome == ReviewOutcome.CLOSED:
         _require_reviewer(household, acting_user, own_file_too=False)
         note = _closing_checked(closing_code=closing_code, note=note, confirm=confirm, note_field="note")
     if not household.is_on_file(day):
         raise ValidationError({"household": _("只有在档的档案才能进行年度核实。")})
     review = model_save(
-        AnnualReview(household=household, reviewed_on=day, reviewed_by=acting_user, outcome=outcome, note=note),
+        AnnualReview(
+            household=household,
+            reviewed_on=day,
+            reviewed_by=acting_user,
+            outcome=outcome,
+            note=note,
+            income_found=income_found,
+            level_found=level_found,
+        ),
         acting_user=acting_user,
         reason=reason,
     )
+    found = {"monthly_income": income_found, "hardship_level": level_found}
+    found = {field: value for field, value in found.items() if value not in (None, "")}
+    if found:
+        household = household_update(household, data=found, acting_user=acting_user, reason=reason)
     if outcome == ReviewOutcome.CLOSED:
         household_close(
             household,

@@ -4,11 +4,12 @@ each through :func:`scoped`."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from aid.models import AidGrant, AssistanceMeasure
-from beneficiaries.models import Household, Schooling, on_file_q
+from beneficiaries.choices import HardshipReason, IncomeSource, ReviewOutcome
+from beneficiaries.models import AnnualReview, Household, Schooling, on_file_q
 from beneficiaries.selectors import annual_reviews_due as due_for_review
 from casework.scoping import scoped
 from employment.models import Certificate, Loan, Placement, Service, Training
@@ -22,11 +23,28 @@ ENDING_SOON_DAYS = 7
 def home_summary(user):
     """Counts for the user's unit, computed by the database."""
     today = timezone.localdate()
-    return scoped(Household.objects.all(), user).aggregate(
+    summary = scoped(Household.objects.all(), user).aggregate(
         on_file=Count("id", filter=on_file_q(today)),
         waiting_review=Count("id", filter=Q(reviewed_on__isnull=True, closed_on__isnull=True)),
         closed=Count("id", filter=Q(closed_on__isnull=False)),
     )
+    summary["out_of_hardship"] = out_of_hardship_rate(user, today.year)
+    return summary
+
+
+def out_of_hardship_rate(user, year):
+    """脱困率 of ``year`` in the user's subtree: the files closed by an annual review (outcome 脱困退出) in
+    the year and still closed, over the files on file on 1 January. Counted by the database in one query;
+    ``percent`` is None when no file was on file then."""
+    closed_by_review = AnnualReview.objects.filter(
+        household=OuterRef("pk"), outcome=ReviewOutcome.CLOSED, reviewed_on__year=year
+    )
+    counts = scoped(Household.objects.all(), user).aggregate(
+        closed=Count("id", filter=Q(Exists(closed_by_review), closed_on__year=year)),
+        on_file=Count("id", filter=on_file_q(datetime.date(year, 1, 1))),
+    )
+    counts["percent"] = round(100 * counts["closed"] / counts["on_file"], 1) if counts["on_file"] else None
+    return counts
 
 
 def households_waiting_review(user, limit=10):
@@ -89,6 +107,12 @@ def household_notices(household, user):
     )
 
 
+def labels(choices, values):
+    """The labels of a list of choice values (an unknown value shows as itself)."""
+    known = dict(choices.choices)
+    return [str(known.get(value, value)) for value in values or []]
+
+
 def file_records(household, user):
     """Everything recorded about the file's members, each list scoped to the user."""
     members = list(household.members.order_by("id"))
@@ -98,6 +122,9 @@ def file_records(household, user):
 
     return {
         "members": members,
+        # The file's word lists, by their labels (the page joins them).
+        "income_sources": labels(IncomeSource, household.income_sources),
+        "hardship_reasons": labels(HardshipReason, household.hardship_reasons),
         "schooling": of(Schooling).order_by("person_id", "entered_on"),
         "grants": of(AidGrant, "organisation"),
         "notice_entries": of(NoticeEntry, "notice").order_by("-notice__starts_on"),

@@ -2,10 +2,10 @@ from rest_framework import serializers
 
 from beneficiaries.choices import ClosingCode
 from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling
-from beneficiaries.services import WORKFLOW_FIELDS
+from beneficiaries.services import PERSON_DETAILS, WORKFLOW_FIELDS
 from casework.api.base import ScopedModelSerializer
 from casework.api.fields import SlugRelatedField
-from casework.models import Organisation
+from casework.models import Organisation, User
 
 
 def org_field(**kwargs):
@@ -42,6 +42,7 @@ class PersonSerializer(ScopedModelSerializer):
             "organisation",
             "household",
             "relationship",
+            *PERSON_DETAILS,
         ]
         read_only_fields = ["gender"]
 
@@ -52,6 +53,10 @@ class HouseholdSerializer(ScopedModelSerializer):
     members = serializers.SerializerMethodField()
     # Read only (a workflow field) and empty until closed: declared so the schema allows "".
     closing_code = serializers.ChoiceField(choices=ClosingCode.choices, allow_blank=True, read_only=True)
+    per_capita_income = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+    responsible_user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False, allow_null=True, help_text="帮扶责任人: a user's id"
+    )
 
     class Meta:
         model = Household
@@ -62,7 +67,18 @@ class HouseholdSerializer(ScopedModelSerializer):
             "kind",
             "single_parent_female",
             "hardship_reasons",
+            "hardship_level",
             "address",
+            "monthly_income",
+            "income_members",
+            "per_capita_income",
+            "income_sources",
+            "dibao",
+            "dibao_no",
+            "housing",
+            "responsible_user",
+            "responsible_name",
+            "responsible_phone",
             "applied_on",
             "applied_by",
             "returned_on",
@@ -122,7 +138,18 @@ class AnnualReviewSerializer(ScopedModelSerializer):
 
     class Meta:
         model = AnnualReview
-        fields = ["id", "household", "reviewed_on", "outcome", "note", "reviewed_by", "closing_code", "confirm"]
+        fields = [
+            "id",
+            "household",
+            "reviewed_on",
+            "outcome",
+            "income_found",
+            "level_found",
+            "note",
+            "reviewed_by",
+            "closing_code",
+            "confirm",
+        ]
         read_only_fields = ["reviewed_by"]
 
 

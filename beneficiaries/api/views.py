@@ -140,6 +140,8 @@ class AnnualReviewViewSet(ScopedModelViewSet):
             note=data.get("note", ""),
             closing_code=data.get("closing_code", ""),
             confirm=data.get("confirm", False),
+            income_found=data.get("income_found"),
+            level_found=data.get("level_found", ""),
             day=data.get("reviewed_on"),
             acting_user=acting_user,
             reason=reason,

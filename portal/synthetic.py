@@ -177,7 +177,8 @@ class _Writer:
             objs = [obj for obj, _ in rows]
             model.objects.bulk_create(objs, batch_size=self.batch_size)
             history = model.history.model
-            attnames = [f.attname for f in model._meta.concrete_fields]
+            kept = {f.attname for f in history._meta.concrete_fields}  # less a history's excluded fields
+            attnames = [f.attname for f in model._meta.concrete_fields if f.attname in kept]
             model_history = [
                 history(
                     **{a: getattr(obj, a) for a in attnames},

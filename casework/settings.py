@@ -254,6 +254,14 @@ SPECTACULAR_SETTINGS = {
     ],
     # /api/docs/ loads Swagger UI from this site's static files (drf-spectacular-sidecar), never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
+    # One name per choice set used by fields of the same name in several models.
+    "ENUM_NAME_OVERRIDES": {
+        "HouseholdKindEnum": "beneficiaries.choices.HouseholdKind",
+        "HardshipLevelEnum": "beneficiaries.choices.HardshipLevel",
+        "LoanKindEnum": "employment.choices.LoanKind",
+        "MentorKindEnum": "employment.choices.MentorKind",
+        "NoticeKindEnum": "notices.choices.NoticeKind",
+    },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 

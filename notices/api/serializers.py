@@ -58,7 +58,7 @@ class NoticeSerializer(ScopedModelSerializer):
     ends_on = serializers.DateField(required=False)
     period_state = serializers.CharField(read_only=True)
     replaced_by = serializers.SerializerMethodField()
-    photo_attached_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    photo_attached_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Notice

@@ -11,9 +11,10 @@ from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Sub
 from django.utils import timezone
 
 from aid.models import AidGrant
+from beneficiaries.choices import STAGE_GROUPS
 from beneficiaries.models import Person, Schooling, advance_date, on_file_q
 from casework.scoping import require_within_scope, scoped
-from notices.choices import NoticeStatus
+from notices.choices import NoticeKind, NoticeStatus
 from notices.filtersets import NoticeFilterSet
 from notices.models import Notice, NoticeEntry, Objection
 
@@ -57,33 +58,73 @@ def listed_q(exclude_notice=None):
     return Exists(entries)
 
 
-def candidates(organisation, *, day=None, since=None, exclude_notice=None):
+def schooling_in_force(person, day):
+    """The schooling records of ``person`` (a pk or an ``OuterRef``) in force on ``day`` (a date or an
+    ``OuterRef``), the one in force first: the latest advance date (``beneficiaries.models.advance_date``)
+    on or before the day, ties by the later ``entered_on``, then the later record (``returns.md``, as
+    ``stats.definitions.schooling_in_force`` and the grant guard ``aid.guards.grant_needs_schooling``)."""
+    return (
+        Schooling.objects.annotate(advanced_on=advance_date())
+        .filter(person_id=person, advanced_on__lte=day)
+        .order_by("-advanced_on", "-entered_on", "-id")
+    )
+
+
+def file_open_q(day, prefix="household__"):
+    """The household is on file on ``day`` or in the review and notice workflow (已审核, 公示中): the files
+    whose children may be put on a notice. An application not yet reviewed (or returned) is not."""
+    in_workflow = Q(
+        **{f"{prefix}reviewed_on__isnull": False, f"{prefix}filed_on__isnull": True, f"{prefix}closed_on__isnull": True}
+    )
+    return on_file_q(day, prefix) | in_workflow
+
+
+def first_aid_q(day):
+    """A first-time student-aid recipient on ``day``: a school child (a schooling record in force) of a file on
+    file or in the workflow, who has no aid grant yet. Written as (NOT) EXISTS so the database joins once."""
+    return (
+        file_open_q(day)
+        & Exists(schooling_in_force(OuterRef("pk"), day))
+        & ~Exists(AidGrant.objects.filter(person=OuterRef("pk")))
+    )
+
+
+def new_household_q(since):
+    """A member of a new household file: reviewed, or filed, on or after ``since``, and not closed."""
+    return Q(household__reviewed_on__isnull=False, household__closed_on__isnull=True) & (
+        Q(household__reviewed_on__gte=since) | Q(household__filed_on__gte=since)
+    )
+
+
+def candidates(organisation, *, day=None, since=None, exclude_notice=None, kind=None):
     """Persons of ``organisation``'s subtree who may be put on a notice on ``day``.
 
     Two kinds of newly assisted persons qualify, if they are not yet on a published
-    notice: members of a new household file (reviewed, or filed, on or after
-    ``since`` — ``NOTICES_RECENT_DAYS`` ago by default — and not closed), and
-    first-time student-aid recipients (members of a household on file on ``day``
-    who have no aid grant yet). Each row carries ``new_household`` and
-    ``first_aid`` so the form can say why the person is there.
+    notice: members of a new household file (:func:`new_household_q`, reviewed or filed
+    since ``since`` — ``NOTICES_RECENT_DAYS`` ago by default — and not closed), and
+    first-time student-aid recipients (:func:`first_aid_q`: school children with a
+    schooling record in force, of a file on file or in the workflow, without an aid
+    grant). ``kind`` narrows the list to what a notice of that kind lists (a 金秋助学
+    notice its students, a 困难职工帮扶 notice the members of new files); without it both
+    qualify, each row carrying ``new_household`` and ``first_aid`` to say why.
     """
     day = day or timezone.localdate()
     since = since or day - datetime.timedelta(days=recent_days())
-    new_household = Q(household__reviewed_on__isnull=False, household__closed_on__isnull=True) & (
-        Q(household__reviewed_on__gte=since) | Q(household__filed_on__gte=since)
-    )
-    first_aid = on_file_q(day, "household__") & ~Exists(AidGrant.objects.filter(person=OuterRef("pk")))
-    return (
+    new_household, first_aid = new_household_q(since), first_aid_q(day)
+    people = (
         Person.objects.filter(organisation__path__startswith=organisation.path, household__isnull=False)
         .filter(~listed_q(exclude_notice))
-        .filter(new_household | first_aid)
-        .annotate(
-            # CASE, not the bare condition: a NULL date would make the flag NULL instead of false.
-            new_household=Case(When(new_household, then=True), default=False, output_field=BooleanField()),
-            first_aid=Case(When(first_aid, then=True), default=False, output_field=BooleanField()),
-        )
         .select_related("household")
         .order_by("household__file_no", "id")
+    )
+    if kind == NoticeKind.STUDENT_AID:
+        return people.filter(first_aid)
+    if kind == NoticeKind.HARDSHIP:
+        return people.filter(new_household)
+    return people.filter(new_household | first_aid).annotate(
+        # CASE, not the bare condition: a NULL date would make the flag NULL instead of false.
+        new_household=Case(When(new_household, then=True), default=False, output_field=BooleanField()),
+        first_aid=Case(When(first_aid, then=True), default=False, output_field=BooleanField()),
     )
 
 
@@ -91,6 +132,31 @@ def candidates_for(user, organisation, **kwargs):
     """:func:`candidates` for a unit within the user's scope."""
     require_within_scope(user, organisation)
     return candidates(organisation, **kwargs)
+
+
+def with_schooling(people, day):
+    """``people`` with the ``school`` and ``stage`` of each one's schooling record in force on ``day``.
+
+    Columns of the output only: on a page, the database computes them for the page's rows.
+    """
+    in_force = schooling_in_force(OuterRef("pk"), day)
+    return people.annotate(school=Subquery(in_force.values("school")[:1]), stage=Subquery(in_force.values("stage")[:1]))
+
+
+def builder_list(user, organisation, *, kind, day=None, name="", file_no="", stage_group="", exclude_notice=None):
+    """The notice builder's list: :func:`candidates` of ``kind`` for a unit of the user's scope, with each
+    person's school and stage in force, narrowed by name (contains), file number (contains) and stage
+    group. One query for a page and one database count, whatever the size of the unit."""
+    day = day or timezone.localdate()
+    people = candidates_for(user, organisation, day=day, kind=kind, exclude_notice=exclude_notice)
+    if name:
+        people = people.filter(name__contains=name)
+    if file_no:
+        people = people.filter(household__file_no__icontains=file_no)
+    people = with_schooling(people, day)
+    if stage_group:
+        people = people.filter(stage__in=[str(stage) for stage in STAGE_GROUPS.get(stage_group, ())])
+    return people
 
 
 def notice_entries(notice):
@@ -115,11 +181,7 @@ def notice_print_entries(notice):
     before the day wins, ties by the later ``entered_on``, then the later record (as
     ``stats.definitions.schooling_in_force``).
     """
-    in_force = (
-        Schooling.objects.annotate(advanced_on=advance_date())
-        .filter(person_id=OuterRef("person_id"), advanced_on__lte=notice.starts_on)
-        .order_by("-advanced_on", "-entered_on", "-id")
-    )
+    in_force = schooling_in_force(OuterRef("person_id"), notice.starts_on)
     return notice_listed_entries(notice).annotate(
         school=Subquery(in_force.values("school")[:1]), stage=Subquery(in_force.values("stage")[:1])
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Person
 from casework.history import bulk_create_historised
-from casework.services import model_delete, model_save, model_update
+from casework.services import check_version, model_delete, model_save, model_update
 from notices import selectors
 from notices.choices import NoticeKind, NoticeStatus
 from notices.guards import NOT_LISTED
@@ -152,26 +152,38 @@ def _require_draft(notice):
 
 
 @transaction.atomic
-def notice_update(notice, *, acting_user, reason, data, entries=None):
-    """Change a draft's details (``data``) and, when ``entries`` is given, replace its whole list."""
+def notice_update(notice, *, acting_user, reason, data, entries=None, expected_version=None):
+    """Change a draft's details (``data``) and, when ``entries`` is given, replace its whole list.
+
+    ``expected_version`` (the draft's version a form was loaded with) refuses the change when
+    someone saved the draft since (``casework.services.check_version``). A change of the list
+    alone saves the draft too, so its version moves with its list.
+    """
     notice = _locked(notice)
     _require_draft(notice)
+    if expected_version is not None:
+        check_version(notice, expected_version)
     data = {k: v for k, v in data.items() if k in NOTICE_FIELDS or k == "period_days"}
     period_days = data.pop("period_days", None)
     if period_days is not None and "ends_on" not in data:
         data["ends_on"] = _period(data.get("starts_on", notice.starts_on), None, period_days)
-    notice, _changed = model_update(notice, acting_user=acting_user, reason=reason, data=data)
+    notice, changed = model_update(notice, acting_user=acting_user, reason=reason, data=data)
     if entries is not None:
         rows = _checked_entries(notice.organisation, entries, day=timezone.localdate(), exclude_notice=notice.replaces)
         wanted = {person.pk: amount for person, amount in rows}
+        list_changed = False
         for entry in list(notice.entries.all()):
             if entry.person_id not in wanted:
                 model_delete(entry, acting_user=acting_user, reason=reason)
+                list_changed = True
             else:
-                model_update(
+                _entry, moved = model_update(
                     entry, acting_user=acting_user, reason=reason, data={"amount": wanted.pop(entry.person_id)}
                 )
+                list_changed = list_changed or moved
         _write_entries(notice, [(p, a) for p, a in rows if p.pk in wanted], acting_user=acting_user, reason=reason)
+        if (wanted or list_changed) and not changed:
+            model_save(notice, acting_user=acting_user, reason=reason)
     return notice
 
 

@@ -55,3 +55,17 @@ def standard_for(stage):
     """The standard grant for a student of ``stage`` (a ``Stage`` value), or ``None`` for no stage."""
     group = STAGE_GROUP_OF.get(stage)
     return aid_standards()[group] if group else None
+
+
+# The standard a notice published for a person (``notices.selectors.published_standard``): the notices app
+# sits above this one and registers it from its ``AppConfig.ready``.
+_published_standard = []
+
+
+def register_published_standard(lookup):
+    _published_standard[:] = [lookup]
+
+
+def published_standard(person, day):
+    """The assistance standard published for ``person`` for a grant on ``day``, or ``None``."""
+    return _published_standard[0](person, day) if _published_standard else None

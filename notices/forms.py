@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aid.choices import GrantSource, PaymentMethod
 from beneficiaries.choices import StageGroup
 from casework.services import current_version
 from casework.webforms import VERSION_FIELD, DateInput
@@ -161,3 +162,29 @@ class DecideForm(forms.Form):
 
 class PhotoForm(forms.Form):
     photo = forms.FileField(label=_("张贴照片"), help_text=_("JPEG 或 PNG 图片。"))
+
+
+class PaymentForm(forms.Form):
+    """A payment batch of an ended notice: the day and how the money is paid, then the confirmation of what
+    the page showed (how many, how much), so the batch writes exactly what was confirmed."""
+
+    granted_on = forms.DateField(label=_("发放日期"), widget=DateInput)
+    fund_source = forms.ChoiceField(
+        label=_("资金来源"), choices=[("", "---------"), *GrantSource.choices], required=False
+    )
+    payment_method = forms.ChoiceField(
+        label=_("发放方式"), choices=[("", "---------"), *PaymentMethod.choices], required=False
+    )
+    expected_count = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_total = forms.DecimalField(widget=forms.HiddenInput, required=False, decimal_places=2, max_digits=16)
+    confirm = forms.BooleanField(label=_("已核对名单和金额，确认发放"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"granted_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def clean_granted_on(self):
+        day = self.cleaned_data["granted_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("发放日期不能晚于今天。"))
+        return day

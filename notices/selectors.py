@@ -5,14 +5,18 @@ the build form and :func:`notices.services.notice_build` use it.
 """
 
 import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Subquery, Sum, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aid.models import AidGrant
 from beneficiaries.choices import STAGE_GROUPS
 from beneficiaries.models import Person, Schooling, advance_date, on_file_q
+from casework import guards
 from casework.scoping import require_within_scope, scoped
 from notices.choices import NoticeKind, NoticeStatus
 from notices.filtersets import NoticeFilterSet
@@ -209,3 +213,137 @@ def notice_versions(notice):
         if following is None or following.pk in {n.pk for n in chain}:
             return chain
         chain.append(following)
+
+
+# How long after its notice ended a grant is still paid at the standard the notice published.
+STANDARD_VALID_DAYS = 365
+
+
+def published_standards(person_ids, first_day, last_day=None):
+    """``{person_id: [(ends_on, amount, notice ref), …]}`` oldest first: the assistance standards published
+    for these persons (entries not struck off, on published notices) that may set a grant's amount between
+    ``first_day`` and ``last_day``. One query for the whole batch; :func:`standard_on` picks a day's."""
+    last_day = last_day or first_day
+    rows = (
+        NoticeEntry.objects.filter(
+            person_id__in=person_ids,
+            struck_off=False,
+            notice__status=NoticeStatus.PUBLISHED,
+            notice__ends_on__lt=last_day,
+            notice__ends_on__gte=first_day - datetime.timedelta(days=STANDARD_VALID_DAYS),
+        )
+        .order_by("notice__ends_on", "id")
+        .values_list("person_id", "notice__ends_on", "amount", "notice__ref")
+    )
+    found = {}
+    for person_id, ends_on, amount, ref in rows:
+        found.setdefault(person_id, []).append((ends_on, amount, ref))
+    return found
+
+
+def standard_on(standards, day):
+    """``(amount, notice ref)`` of a grant on ``day``, from one person's :func:`published_standards`: the notice
+    that ended last before ``day``, within ``STANDARD_VALID_DAYS``; ``None`` when none sets it."""
+    earliest = day - datetime.timedelta(days=STANDARD_VALID_DAYS)
+    chosen = None
+    for ends_on, amount, ref in standards or ():
+        if earliest <= ends_on < day:
+            chosen = (amount, ref)
+    return chosen
+
+
+def published_standard(person, day):
+    """The standard published for ``person`` for a grant on ``day`` (``None`` when no notice sets one)."""
+    if person is None or not person.pk:
+        return None
+    found = standard_on(published_standards([person.pk], day).get(person.pk), day)
+    return found[0] if found else None
+
+
+@dataclass
+class PaymentPlan:
+    """What paying a notice on a day would write: one unsaved grant per person still cleared (``grants``, each
+    with its ``entry``), the persons left out with why (``skipped``: ``(entry, reason)``), and the total."""
+
+    notice: Notice
+    granted_on: datetime.date
+    grants: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.grants)
+
+    @property
+    def total(self):
+        return sum((grant.amount for grant in self.grants), Decimal("0.00"))
+
+
+def payment_problem(notice, day):
+    """Why ``notice`` cannot be paid on ``day`` as a batch, or ``None``."""
+    if notice.kind != NoticeKind.STUDENT_AID:
+        return _("只有金秋助学公示可以按公示标准发放助学款。")
+    if notice.status != NoticeStatus.PUBLISHED:
+        return _("只有已发布的公示可以发放。")
+    if day <= notice.ends_on:
+        return _("公示期结束后才能发放：公示 %(ref)s 至 %(ends_on)s 结束，发放日期须晚于该日。") % {
+            "ref": notice.ref,
+            "ends_on": notice.ends_on.isoformat(),
+        }
+    return None
+
+
+def payment_plan(notice, *, granted_on, fund_source="", payment_method=""):
+    """The grants a payment batch (发放) of ``notice`` on ``granted_on`` writes, at the published standards.
+
+    Everyone still cleared on the notice is paid: not struck off by an upheld objection, no objection
+    still undecided, no aid grant already in ``granted_on``'s year. Each grant's unit is the household's
+    (the notice's when the household lies outside it). Every guard rule on aid grants is run on the
+    whole batch (a few queries): a person a rule refuses is left out with the rule's message. The
+    writing service runs the rules again on each grant.
+    """
+    plan = PaymentPlan(notice=notice, granted_on=granted_on)
+    entries = list(notice.entries.select_related("person__household__organisation").order_by("id"))
+    person_ids = [entry.person_id for entry in entries]
+    pending = set(
+        Objection.objects.filter(notice=notice, upheld__isnull=True, person_id__in=person_ids).values_list(
+            "person_id", flat=True
+        )
+    )
+    paid = set(
+        AidGrant.objects.filter(person_id__in=person_ids, granted_on__year=granted_on.year).values_list(
+            "person_id", flat=True
+        )
+    )
+    candidates = []
+    for entry in entries:
+        if entry.struck_off:
+            plan.skipped.append((entry, _("异议成立，已除名。")))
+        elif entry.person_id in pending:
+            plan.skipped.append((entry, _("有尚未处理的异议。")))
+        elif entry.person_id in paid:
+            plan.skipped.append((entry, _("%(year)s 年已发放过助学款。") % {"year": granted_on.year}))
+        else:
+            household = entry.person.household
+            unit = household.organisation if household is not None else notice.organisation
+            if not unit.path.startswith(notice.organisation.path):
+                unit = notice.organisation
+            grant = AidGrant(
+                person=entry.person,
+                organisation=unit,
+                granted_on=granted_on,
+                amount=entry.amount,
+                fund_source=fund_source,
+                payment_method=payment_method,
+            )
+            grant.entry = entry
+            candidates.append(grant)
+    problems = guards.check(AidGrant, candidates)
+    for index, grant in enumerate(candidates):
+        if index in problems:
+            reasons = [message for messages in problems[index].values() for message in messages]
+            plan.skipped.append((grant.entry, " ".join(reasons)))
+        else:
+            plan.grants.append(grant)
+    plan.skipped.sort(key=lambda row: row[0].pk)
+    return plan

@@ -1,5 +1,6 @@
 """Web pages of public notices: list, build, edit a draft, detail with its workflow, print view, PDF, objections."""
 
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -213,6 +215,9 @@ def _detail(request, notice, *, objection_form=None, photo_form=None):
             "decide_form": forms.DecideForm(),
             "photo_form": photo_form or forms.PhotoForm(),
             "can_review": is_reviewer(request),
+            # 发放: after the period, for who does casework (the service refuses the others too).
+            "can_pay": services.may_pay(request.user)
+            and selectors.payment_problem(notice, timezone.localdate()) is None,
         },
         status=400 if objection_form is not None or photo_form is not None else 200,
     )
@@ -281,6 +286,70 @@ def notice_replace(request, pk):
             messages.success(request, _("新版本草稿已生成，原公示已撤回。请核对名单后发布。"))
             return redirect("notices:detail", pk=new.pk)
     return render(request, "notices/replace.html", {"notice": notice, "form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def notice_pay(request, pk):
+    """Pay an ended 金秋助学 notice at its published standards in one confirmed action (a 发放 batch).
+
+    GET (and a POST without the confirmation) shows what the batch would write — how many grants, the
+    total, each person's amount and unit, and who is left out and why; the POST with the confirmation
+    writes it through :func:`notices.services.notice_pay`, all or nothing.
+    """
+    notice = _notice_or_404(request.user, pk)
+    if not services.may_pay(request.user):
+        raise PermissionDenied(_("只有个案工作人员、审核人员或管理员可以发放助学款。"))
+    form = forms.PaymentForm(request.POST or request.GET or None)
+    plan = problem = None
+    chosen = {"granted_on": timezone.localdate(), "fund_source": "", "payment_method": ""}
+    if form.is_bound and form.is_valid():
+        values = form.cleaned_data
+        chosen = {key: values[key] for key in chosen}
+        problem = selectors.payment_problem(notice, values["granted_on"])
+        if problem is None:
+            plan = selectors.payment_plan(
+                notice,
+                granted_on=values["granted_on"],
+                fund_source=values["fund_source"],
+                payment_method=values["payment_method"],
+            )
+        if request.method == "POST" and problem is None and not values["confirm"]:
+            form.add_error("confirm", _("请勾选确认后再发放。"))
+        elif request.method == "POST" and problem is None:
+            try:
+                grants = services.notice_pay(
+                    notice,
+                    granted_on=values["granted_on"],
+                    fund_source=values["fund_source"],
+                    payment_method=values["payment_method"],
+                    expected_count=values["expected_count"],
+                    expected_total=values["expected_total"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                total = sum((grant.amount for grant in grants), Decimal("0.00"))
+                messages.success(
+                    request,
+                    _("已发放助学款 %(count)s 人，合计 %(total)s 元（%(batch)s）。")
+                    % {
+                        "count": len(grants),
+                        "total": total,
+                        "batch": services.payment_batch_name(notice, values["granted_on"]),
+                    },
+                )
+                return redirect("notices:detail", pk=pk)
+    elif not form.is_bound:
+        problem = selectors.payment_problem(notice, chosen["granted_on"])
+        if problem is None:
+            plan = selectors.payment_plan(notice, granted_on=chosen["granted_on"])
+    return render(
+        request,
+        "notices/pay.html",
+        {"notice": notice, "form": form, "plan": plan, "problem": problem, "chosen": chosen},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import platform
+import re
 import statistics
 import tempfile
 import time
@@ -30,6 +31,7 @@ from casework.choices import Level, Role
 from casework.models import Organisation, User
 
 BENCH_USERNAME = "bench-officer"
+BENCH_REVIEWER = "bench-reviewer"  # the notice builder is a reviewer's page
 
 
 class NotAvailable(Exception):
@@ -143,11 +145,23 @@ class Bench:
         self.user = self._user()
         self.client = Client()
         self.client.force_login(self.user)
+        self.reviewer_client = Client()
+        self.reviewer_client.force_login(self._reviewer())
 
     def _user(self):
         user, created = User.objects.get_or_create(
             username=BENCH_USERNAME,
             defaults={"organisation": self.province, "role": Role.STATISTICS_OFFICER, "first_name": "基准测试"},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return user
+
+    def _reviewer(self):
+        user, created = User.objects.get_or_create(
+            username=BENCH_REVIEWER,
+            defaults={"organisation": self.province, "role": Role.REVIEWER, "first_name": "基准测试"},
         )
         if created:
             user.set_unusable_password()
@@ -251,6 +265,26 @@ class Bench:
         run.setup = setup
         return run
 
+    def notice_builder(self, org, **filters):
+        """The notice builder (生成公示名单) of ``org``: the first page of its eligible persons, with their
+        total, school, stage and standard (one paged query and one count)."""
+
+        def run():
+            try:
+                url = reverse("notices:build")
+            except NoReverseMatch:
+                raise NotAvailable("no notice builder page") from None
+            query = "&".join(f"{key}={value}" for key, value in {"org": org.code, **filters}.items())
+            response = self.reviewer_client.get(f"{url}?{query}")
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url}?{query} answered {response.status_code}")
+            html = response.content.decode()
+            total = re.search(r"共 ([\d,]+) 条", html)
+            rows = html.count('name="amount_')
+            return f"{total.group(1) if total else '?'} eligible, page of {rows}"
+
+        return run
+
     # ---- bundles ---------------------------------------------------------------------------
 
     def bundle_export(self, org, path):
@@ -307,6 +341,12 @@ class Bench:
             (f"API persons ?org={self.city.code} deep page", self.persons_deep_page(self.city)),
             (f"API persons ?org={self.province.code} deep page", self.persons_deep_page(self.province)),
             ("household file page", self.household_page()),
+            (f"notice builder province {self.province.code} first page", self.notice_builder(self.province)),
+            (f"notice builder city {self.city.code} first page", self.notice_builder(self.city)),
+            (
+                f"notice builder province {self.province.code} 小学和初中",
+                self.notice_builder(self.province, stage_group="primary_junior"),
+            ),
             (f"bundle export county {self.county.code}", self.bundle_export(self.county, bundle)),
             (f"bundle import county {self.county.code}", self.bundle_import(bundle)),
         ]

@@ -110,6 +110,7 @@ def first_grant_needs_notice(grants):
 
 
 NOT_LISTED = _("该人员不在本公示名单中。")
+CENTS = Decimal("0.01")
 CHUNK = 5000
 
 
@@ -213,13 +214,13 @@ def grant_at_published_standard(grants):
             if found is None or (grant.amount_reason or "").strip():
                 continue
             try:
-                same = Decimal(str(grant.amount)) == found[0]
+                amount = Decimal(str(grant.amount)).quantize(CENTS)
             except InvalidOperation:
                 continue  # not an amount: the field's own validation says so
-            if not same:
+            if amount != found[0]:
                 yield (
                     index,
                     "amount",
                     _("金额 %(amount)s 元与公示 %(ref)s 的帮扶标准 %(standard)s 元不同，须填写金额调整原因。")
-                    % {"amount": grant.amount, "ref": found[1], "standard": found[0]},
+                    % {"amount": amount, "ref": found[1], "standard": found[0].quantize(CENTS)},
                 )

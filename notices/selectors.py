@@ -315,7 +315,7 @@ def payment_plan(notice, *, granted_on, fund_source="", payment_method=""):
             "person_id", flat=True
         )
     )
-    candidates = []
+    unsaved = []
     for entry in entries:
         if entry.struck_off:
             plan.skipped.append((entry, _("异议成立，已除名。")))
@@ -337,9 +337,9 @@ def payment_plan(notice, *, granted_on, fund_source="", payment_method=""):
                 payment_method=payment_method,
             )
             grant.entry = entry
-            candidates.append(grant)
-    problems = guards.check(AidGrant, candidates)
-    for index, grant in enumerate(candidates):
+            unsaved.append(grant)
+    problems = guards.check(AidGrant, unsaved)
+    for index, grant in enumerate(unsaved):
         if index in problems:
             reasons = [message for messages in problems[index].values() for message in messages]
             plan.skipped.append((grant.entry, " ".join(reasons)))

@@ -217,7 +217,7 @@ def grant_at_published_standard(grants):
                 amount = Decimal(str(grant.amount)).quantize(CENTS)
             except InvalidOperation:
                 continue  # not an amount: the field's own validation says so
-            if amount != found[0]:
+            if amount > 0 and amount != found[0]:  # a non-positive amount is ``amount_is_positive``'s to refuse
                 yield (
                     index,
                     "amount",

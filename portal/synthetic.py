@@ -1,9 +1,16 @@
 """Synthetic case data at national scale, for benchmarks and load tests.
 
 :func:`generate` fills a migrated database with a union tree (national 100000 →
-province 410000 → cities → counties → grassroots units, sized to the number of
-persons) and ``persons`` persons with their households, schooling, notices,
-student-aid grants and employment records, in realistic proportions.
+province 410000 → cities → their real counties → grassroots units, sized to the
+number of persons), a caseworker and a reviewer for each county, and ``persons``
+persons with their households, schooling, notices, student-aid grants and
+employment records, in realistic proportions. The records read like real ones
+(``portal/henan.py``): names fit the gender (the ID number's order digit) and
+the decade of birth, children take the father's surname, ID numbers carry the
+county's region code, school entries fall on 1 September at each stage's age,
+phones use the city's area code, employers and schools are named after places,
+and each county's files are opened by its caseworker and reviewed by its
+reviewer (their history rows name the caseworker).
 
 It writes with ``bulk_create`` in batches and one history ``+`` row per object
 (user "synthetic", reason "synthetic data", dated on the record's own date so

@@ -2,10 +2,17 @@
 
 The union tree (全总 100000 → 河南省总工会 410000 → 郑州, 洛阳 → counties →
 grassroots units), one account per role at the province plus a county
-caseworker, and a small set of realistic case records of every type, all
-written through the services, so every guard rule holds (a grant goes to a
-member of an on-file household, with a schooling record in force and, for a
-first grant, a clean published notice that ended before it).
+caseworker (the printed logins), each county's own caseworker and reviewer,
+and a small set of realistic case records of every type, all written through
+the services, so every guard rule holds (a grant goes to a member of an
+on-file household, with a schooling record in force and, for a first grant, a
+clean published notice that ended before it).
+
+A caseworker should believe them: names fit the gender in the ID number, ID
+numbers carry the county's region code, school entries fall on 1 September at
+each stage's age (admitted in July or August), phones use the city's area
+code, and a county's files are opened by its caseworker and reviewed by its
+reviewer (``tests/believable.py`` checks each rule).
 
 Running it again changes nothing but the demo accounts' passwords, which are
 set back to the printed ones. Records are dated in 2014 (the year of the

@@ -47,7 +47,7 @@ def test_every_operation_is_measured_or_reported_missing(results):
         pass
     else:
         assert by_label["drill-down a1.1 province"]["status"] == "ok", by_label["drill-down a1.1 province"]
-    for command, label in (("export_bundle", "bundle export county 410101"), ("import_bundle", "bundle import")):
+    for command, label in (("export_bundle", "bundle export county 410102"), ("import_bundle", "bundle import")):
         if command in get_commands():
             row = next(row for name, row in by_label.items() if name.startswith(label))
             assert row["status"] == "ok", row
@@ -99,7 +99,7 @@ def test_a_failing_operation_is_reported_not_raised(db):
 def test_only_measures_the_chosen_operations(db):
     synthetic.generate(persons=150, seed=4)
     rows = harness.Bench(year=synthetic.LAST_YEAR, repeat=1).run(log=lambda line: None, only=["household", "A2 county"])
-    assert [row["operation"] for row in rows] == ["return A2 county 410101", "household file page"]
+    assert [row["operation"] for row in rows] == ["return A2 county 410102", "household file page"]
 
 
 def test_a_statement_over_the_time_limit_is_cancelled(db):

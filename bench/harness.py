@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
 
 from beneficiaries.models import Household, Person
 from casework.choices import Level, Role
@@ -251,6 +252,62 @@ class Bench:
         run.setup = setup
         return run
 
+    def _role_client(self, role):
+        """A test client logged in as a province user of ``role`` (made once, like the bench officer)."""
+        user, created = User.objects.get_or_create(
+            username=f"bench-{role}", defaults={"organisation": self.province, "role": role, "first_name": "基准测试"}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        client = Client()
+        client.force_login(user)
+        return user, client
+
+    def home_page(self, role):
+        """The home page of a province user of ``role``: the role's work lists (the indicators load after it)."""
+        target = {}
+
+        def setup():
+            target["user"], target["client"] = self._role_client(role)
+
+        def run():
+            response = target["client"].get("/")
+            if response.status_code != 200:
+                raise RuntimeError(f"GET / answered {response.status_code}")
+            return f"/ ({len(response.content)} bytes)"
+
+        run.setup = setup
+        return run
+
+    def home_indicators(self, cached):
+        """The indicators fragment the home page loads: the day's first view computes Attachments 1 and 2
+        of the province (the cache entry is dropped before each run), a later view reads the cache."""
+        target = {}
+
+        def setup():
+            try:
+                target["url"] = reverse("home-indicators")
+            except NoReverseMatch:
+                raise NotAvailable("no home indicators fragment (home-indicators)") from None
+            target["user"], target["client"] = self._role_client(Role.STATISTICS_OFFICER)
+            target["client"].get(target["url"])
+
+        def run():
+            if not cached:
+                from django.core.cache import cache
+
+                from portal.selectors import indicators_cache_key
+
+                cache.delete(indicators_cache_key(target["user"].organisation_id, timezone.localdate()))
+            response = target["client"].get(target["url"])
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {target['url']} answered {response.status_code}")
+            return f"{target['url']} ({len(response.content)} bytes)"
+
+        run.setup = setup
+        return run
+
     # ---- bundles ---------------------------------------------------------------------------
 
     def bundle_export(self, org, path):
@@ -307,6 +364,11 @@ class Bench:
             (f"API persons ?org={self.city.code} deep page", self.persons_deep_page(self.city)),
             (f"API persons ?org={self.province.code} deep page", self.persons_deep_page(self.province)),
             ("household file page", self.household_page()),
+            ("home page caseworker (province)", self.home_page(Role.CASEWORKER)),
+            ("home page reviewer (province)", self.home_page(Role.REVIEWER)),
+            ("home page statistics officer (province)", self.home_page(Role.STATISTICS_OFFICER)),
+            ("home indicators, first view of the day (province)", self.home_indicators(cached=False)),
+            ("home indicators, cached (province)", self.home_indicators(cached=True)),
             (f"bundle export county {self.county.code}", self.bundle_export(self.county, bundle)),
             (f"bundle import county {self.county.code}", self.bundle_import(bundle)),
         ]

@@ -113,6 +113,14 @@ DATABASES = {
 if os.environ.get("TEST_DATABASE_NAME"):
     # Lets two test runs share one PostgreSQL server without sharing a database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+# The cache holds what is dear to compute and may be a day old: the home page's target indicators,
+# once per unit and day (portal.selectors.indicators). Each process has its own memory by default;
+# CASEWORK_CACHE=database shares one cache between every gunicorn worker and server (its table is
+# made by ``manage.py createcachetable``, which ``make migrate`` runs); docs/deployment.md.
+if os.environ.get("CASEWORK_CACHE", "").strip().lower() == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "casework_cache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "casework"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The returns are single large aggregate queries: PostgreSQL's JIT compiles them on every
     # call and the compiling costs more than it saves (A1 at 10^6 persons: 5.1 s with JIT,

@@ -5,9 +5,11 @@ streaming replica (both empty servers made by the test). It migrates the primary
 makes the records of ``tests.test_stats_scenarios.build_a1`` there, waits until
 the replica has replayed them, then asks for the returns through the public
 entry point (``stats.selectors.return_for``), once as a report path (the replica)
-and once pinned to the primary, files one, and prints what it saw as JSON.
+and once pinned to the primary, does the same with a ledger and a bundle export,
+files a return, and prints what it saw as JSON.
 """
 
+import datetime
 import json
 import os
 import sys
@@ -44,6 +46,8 @@ def main():
     from django.db import connections
     from django.test.utils import CaptureQueriesContext
 
+    from aid import ledgers
+    from casework.bundle import export_bundle
     from casework.choices import Level, Role
     from casework.routers import primary_db, replica_alias
     from stats import selectors
@@ -95,6 +99,23 @@ def main():
             "primary_queries": primary_queries,
             "replica_queries_when_pinned": len(pinned_on_replica.captured_queries),
         }
+
+    def reports():
+        """A ledger and a bundle export of the province, as JSON text (dates and money as strings)."""
+        ledger = ledgers.fund_ledger(officer, province, datetime.date(2014, 1, 1), datetime.date(2014, 12, 31))
+        bundle = export_bundle(province)
+        return json.dumps({"ledger": [ledger.rows, ledger.totals], "bundle": bundle}, default=str, ensure_ascii=False)
+
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        from_replica = reports()
+    with primary_db():
+        from_primary = reports()
+    out["reports"] = {
+        "equal": from_replica == from_primary,
+        "ledger_rows": len(json.loads(from_replica)["ledger"][0]),
+        "bundle_records": sum(len(v) for v in json.loads(from_replica)["bundle"].values() if isinstance(v, list)),
+        "replica_queries": len(on_replica.captured_queries),
+    }
 
     with CaptureQueriesContext(connections["replica"]) as filing_on_replica:
         filing = return_file(

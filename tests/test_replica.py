@@ -151,6 +151,10 @@ def test_a_return_read_from_the_replica_equals_the_primarys(streaming_pair):
         assert read["replica_queries_when_pinned"] == 0
     # The records are those of the hand-worked scenario, so the figures are the expected ones.
     assert seen["returns"]["1"]["replica"] == EXPECTED_A1
+    # A ledger and a bundle export read on the replica are the primary's too.
+    assert seen["reports"]["equal"] is True
+    assert seen["reports"]["ledger_rows"] > 0 and seen["reports"]["bundle_records"] > 0
+    assert seen["reports"]["replica_queries"] > 0
     # Filing computes on the primary only, and files the same figures.
     assert seen["filing"]["replica_queries"] == 0
     assert seen["filing"]["values"] == seen["returns"]["1"]["primary"]

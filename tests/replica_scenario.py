@@ -47,9 +47,10 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from aid import ledgers
+    from beneficiaries.models import Person
     from casework.bundle import export_bundle
     from casework.choices import Level, Role
-    from casework.routers import primary_db, replica_alias
+    from casework.routers import primary_db, replica_alias, reporting_db
     from stats import selectors
     from stats.services import return_file
     from tests.factories import OrganisationFactory, UserFactory
@@ -101,10 +102,16 @@ def main():
         }
 
     def reports():
-        """A ledger and a bundle export of the province, as JSON text (dates and money as strings)."""
+        """A ledger, a bundle export and a list read as the exports read it, as JSON text."""
         ledger = ledgers.fund_ledger(officer, province, datetime.date(2014, 1, 1), datetime.date(2014, 12, 31))
         bundle = export_bundle(province)
-        return json.dumps({"ledger": [ledger.rows, ledger.totals], "bundle": bundle}, default=str, ensure_ascii=False)
+        with reporting_db():  # as the list exports read: a server-side cursor, in chunks
+            persons = [[p.pk, p.name] for p in Person.objects.order_by("pk").iterator(chunk_size=3)]
+        return json.dumps(
+            {"ledger": [ledger.rows, ledger.totals], "bundle": bundle, "persons": persons},
+            default=str,
+            ensure_ascii=False,
+        )
 
     with CaptureQueriesContext(connections["replica"]) as on_replica:
         from_replica = reports()

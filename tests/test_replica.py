@@ -113,7 +113,8 @@ class Cluster:
 
 @pytest.fixture
 def streaming_pair():
-    folder = tempfile.mkdtemp(prefix="casework-replica-")
+    # Under /tmp when root, whatever TMPDIR says: the postgres account must be able to reach the folder.
+    folder = tempfile.mkdtemp(prefix="casework-replica-", dir="/tmp" if os.geteuid() == 0 else None)  # noqa: S108 (mkdtemp: 0700)
     cluster = Cluster(folder)
     try:
         cluster.make()

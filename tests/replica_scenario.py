@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-REPLAY_TIMEOUT = 30  # seconds
+REPLAY_TIMEOUT = 120  # seconds
 
 
 def wait_for_replay(connections):

@@ -56,7 +56,7 @@ class Cluster:
             account = pwd.getpwnam("postgres")
             os.chown(folder, account.pw_uid, account.pw_gid)
 
-    def run(self, tool, *args, timeout=60):
+    def run(self, tool, *args, timeout=300):
         done = subprocess.run(  # noqa: S603  (the installed PostgreSQL's tools)
             [*self.as_server, str(PG_BIN / tool), *args],
             cwd=self.folder,  # a directory the postgres account can enter
@@ -74,7 +74,7 @@ class Cluster:
         options = f"-p {port} -k {self.folder}"
         self.started.append(data)
         try:
-            self.run("pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "-t", "30", "start")
+            self.run("pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "-t", "120", "start")
         except RuntimeError as error:
             with contextlib.suppress(OSError):
                 error.args = (error.args[0] + "\n" + Path(log).read_text(),)
@@ -136,7 +136,7 @@ def test_a_return_read_from_the_replica_equals_the_primarys(streaming_pair):
         env=env,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,  # generous: a shared CI machine may be slow
         check=False,
     )
     assert done.returncode == 0, done.stderr

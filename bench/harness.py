@@ -31,6 +31,8 @@ from casework.choices import Level, Role
 from casework.models import Organisation, User
 
 BENCH_USERNAME = "bench-officer"
+# Birth date of the generated import's ID numbers: before any person of the synthetic data.
+IMPORT_BORN = datetime.date(1901, 1, 1)
 
 
 class NotAvailable(Exception):
@@ -134,8 +136,10 @@ def measure(label, operation, *, repeat, timeout=None):
 class Bench:
     """The operations, bound to one database filled by ``generate_synthetic``."""
 
-    def __init__(self, *, year, repeat=3, timeout=None):
+    def __init__(self, *, year, repeat=3, timeout=None, import_records=10_000, roster_rows=2_000):
         self.year = year
+        self.import_records = import_records
+        self.roster_rows = roster_rows
         self.repeat = repeat
         self.timeout = timeout
         self.province = Organisation.objects.get(code="410000")
@@ -332,6 +336,80 @@ class Bench:
 
         return run
 
+    # ---- imports that create records --------------------------------------------------------
+
+    def bundle_import_new(self, records):
+        """A generated bundle of new records (units, files, persons, every record type) imported with one
+        history row per record, then rolled back (``dry_run``: every write is made, then undone)."""
+        bundle = {}
+
+        def setup():
+            from bench import import_bundle as generator
+
+            # Codes, refs and birth dates of their own: nothing in the benchmark's data is touched.
+            data = generator.generate(records, tag="B", born=IMPORT_BORN)
+            bundle["text"] = json.dumps(data, ensure_ascii=False)
+            bundle["records"] = generator.count_records(data)[0]
+
+        def run():
+            from casework.bundle import import_bundle
+
+            started, cpu = time.perf_counter(), time.process_time()
+            result = import_bundle(json.loads(bundle["text"]), reason="bench: bundle import", dry_run=True)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            if not result.ok:
+                raise RuntimeError("bundle refused: " + "; ".join(result.lines()[:3]))
+            created = sum(counts["created"] for counts in result.counts.values())
+            if created != bundle["records"]:
+                raise RuntimeError(f"{created} of {bundle['records']} records created")
+            return (
+                f"{created} records created with history (rolled back), {created / seconds:,.0f} records/s "
+                f"({created / cpu:,.0f} per CPU second of this process)"
+            )
+
+        run.setup = setup
+        return run
+
+    def roster_import_new(self, rows):
+        """A services roster of new persons: upload, dry run, confirm and import, then rolled back."""
+        roster = {}
+
+        def setup():
+            from bench import import_roster as generator
+
+            roster["content"] = generator.roster(rows, born=IMPORT_BORN)
+
+        def run():
+            from employment.models import Service
+            from rosters import services
+            from rosters.models import Status
+
+            with transaction.atomic():
+                before = Service.objects.count()
+                started, cpu = time.perf_counter(), time.process_time()
+                upload = services.roster_upload(
+                    acting_user=None,
+                    organisation=self.county,
+                    kind="services",
+                    file_name="bench.xlsx",
+                    content=roster["content"],
+                )
+                checked = services.roster_check(upload)
+                if checked.status != Status.CHECKED:
+                    raise RuntimeError(f"roster check: {checked.status} {checked.report.get('problems', [])[:3]}")
+                done = services.roster_import_run(services.roster_confirm(checked, acting_user=None))
+                seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+                if done.status != Status.IMPORTED or Service.objects.count() - before != rows:
+                    raise RuntimeError(f"roster import: {done.status} {done.report.get('problems', [])[:3]}")
+                transaction.set_rollback(True)
+            return (
+                f"{rows} rows ({2 * rows} records) checked and imported (rolled back), {rows / seconds:,.0f} rows/s "
+                f"({rows / cpu:,.0f} per CPU second of this process)"
+            )
+
+        run.setup = setup
+        return run
+
     # ---- everything ------------------------------------------------------------------------
 
     def operations(self, workdir):
@@ -371,6 +449,8 @@ class Bench:
             ("home indicators, cached (province)", self.home_indicators(cached=True)),
             (f"bundle export county {self.county.code}", self.bundle_export(self.county, bundle)),
             (f"bundle import county {self.county.code}", self.bundle_import(bundle)),
+            (f"bundle import {self.import_records:,} new records", self.bundle_import_new(self.import_records)),
+            (f"roster import {self.roster_rows:,} new rows", self.roster_import_new(self.roster_rows)),
         ]
         return ops
 

@@ -299,3 +299,26 @@ def test_the_admin_searches_units_in_scope_instead_of_listing_them(client, tree,
     params = {"app_label": "beneficiaries", "model_name": "person", "field_name": "household"}
     HouseholdFactory(file_no="YS-9", organisation=tree.county_b)
     assert client.get("/admin/autocomplete/", {**params, "term": "YS"}).json()["results"] == []
+
+
+def test_the_searches_take_the_same_queries_for_two_results_or_twenty(client, tree, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_user(tree.province))
+
+    def queries(url, q):
+        with CaptureQueriesContext(connection) as captured:
+            count = len(search(client, url, q))
+        return count, len(captured)
+
+    few_units = queries(UNITS, "洛阳")
+    for n in range(PICKER_LIMIT):
+        OrganisationFactory(code=f"4103020{n:02d}", name=f"洛阳第{n}工会", level=Level.GRASSROOTS, parent=tree.city_b)
+        household = HouseholdFactory(file_no=f"LY-{n:03d}", organisation=tree.county_b)
+        PersonFactory(household=household, name=f"刘{n}", relationship="head", seq=700 + n)
+    many_units = queries(UNITS, "洛阳")
+    assert (few_units[0], many_units[0]) == (1, PICKER_LIMIT)
+    assert few_units[1] == many_units[1]
+    assert queries(HOUSEHOLDS, "LY-000")[1] == queries(HOUSEHOLDS, "LY")[1]
+    assert queries(HOUSEHOLDS, "LY")[0] == PICKER_LIMIT

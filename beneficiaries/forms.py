@@ -71,7 +71,8 @@ class HouseholdChoiceField(forms.ModelChoiceField):
         numbers = {text, text.split()[0]} if text else set()
         household = self.queryset.filter(file_no__in=numbers).first()
         if household is None:
-            named = list(self.queryset.filter(members__relationship="head", members__name=text).distinct()[:2])
+            headed = self.queryset.filter(members__relationship=Relationship.HEAD, members__name=text)
+            named = list(headed.distinct()[:2])
             household = named[0] if len(named) == 1 else None
         if household is None:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")

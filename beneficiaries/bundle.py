@@ -97,7 +97,12 @@ class PersonSpec(ListSpec):
         "union_member": Boolean(required=False),
         "employment_status": Text(required=False),
     }
-    aliases = {"id_number_encrypted": "id_number", "id_number_digest": "id_number", "phone_encrypted": "phone"}
+    aliases = {
+        "id_number_encrypted": "id_number",
+        "id_number_digest": "id_number",
+        "id_tail_digest": "id_number",
+        "phone_encrypted": "phone",
+    }
 
     def normal_key(self, raw):
         return person_key(raw)

@@ -5,11 +5,86 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.choices import ClosingCode, HardshipLevel, HardshipReason, IncomeSource, Relationship, ReviewOutcome
 from beneficiaries.models import Graduate, Household, Person, Schooling
+from beneficiaries.selectors import household_label, with_head_name
 from beneficiaries.services import PERSON_DETAILS
 from casework.scoping import scoped
-from casework.webforms import DateInput, ScopedFormMixin, organisations_choice_field
+from casework.webforms import DateInput, PickerInput, ScopedFormMixin, organisations_choice_field, use_pickers
 
 DATE = DateInput()
+
+
+class HouseholdPicker(PickerInput):
+    """A household file chosen by its number or its head's name, shown as 豫0101-000123 张三户."""
+
+    search_url_name = "household-picker-search"
+
+    def __init__(self, attrs=None, *, households=None):
+        self.households = households
+        attrs = {
+            "placeholder": _("输入档案编号或户主姓名查找"),
+            "data-picker-empty": _("您管辖范围内没有编号或户主姓名与此相符的档案。"),
+            **(attrs or {}),
+        }
+        super().__init__(attrs)
+
+    def format_value(self, value):
+        if isinstance(value, Household):
+            return household_label(value)
+        if isinstance(value, int) and self.households is not None:
+            household = with_head_name(self.households.filter(pk=value)).first()
+            return household_label(household) if household else ""
+        return super().format_value(value)
+
+
+class HouseholdChoiceField(forms.ModelChoiceField):
+    """A household file of ``queryset`` (the scoped choices), picked with :class:`HouseholdPicker`.
+
+    Takes the file's label (档案编号 户主户), its number, or its head's name when only one file of the
+    choices has a head of that name; a file outside the choices is refused as an unknown one.
+    """
+
+    default_error_messages = {
+        "invalid_choice": _("没有找到该档案（或不在您的管辖范围内）：请输入档案编号或户主姓名查找后选择。")
+    }
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", HouseholdPicker())
+        super().__init__(queryset, **kwargs)
+        self.widget.households = self.queryset
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        if isinstance(getattr(self, "widget", None), HouseholdPicker):
+            self.widget.households = self.queryset
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def prepare_value(self, value):
+        return value  # the widget shows a file or its pk by its label
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Household):
+            return value
+        text = str(value).strip()
+        numbers = {text, text.split()[0]} if text else set()
+        household = self.queryset.filter(file_no__in=numbers).first()
+        if household is None:
+            headed = self.queryset.filter(members__relationship=Relationship.HEAD, members__name=text)
+            named = list(headed.distinct()[:2])
+            household = named[0] if len(named) == 1 else None
+        if household is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return household
+
+    def has_changed(self, initial, data):
+        initial_pk = initial.pk if isinstance(initial, Household) else initial
+        try:
+            household = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        return str(initial_pk or "") != str(household.pk if household else "")
 
 
 class PersonPickMixin:
@@ -58,6 +133,7 @@ class RecordForm(PersonPickMixin, ScopedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        use_pickers(self, Household, HouseholdChoiceField)
         for form_field in self.fields.values():
             if isinstance(form_field, forms.DateField):
                 form_field.widget = DATE
@@ -80,7 +156,7 @@ class PersonForm(ScopedFormMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=64)
     id_number = forms.CharField(label=_("身份证号码"), max_length=18)
     phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
-    household = forms.ModelChoiceField(queryset=Household.objects.all(), label=_("所属档案"), required=False)
+    household = HouseholdChoiceField(queryset=Household.objects.all(), label=_("所属档案"), required=False)
     relationship = forms.ChoiceField(
         label=_("与户主关系"), choices=[("", "---------"), *Relationship.choices], required=False
     )
@@ -93,6 +169,7 @@ class PersonForm(ScopedFormMixin, forms.Form):
         if person is not None:
             for name in PERSON_DETAILS:
                 self.initial.setdefault(name, getattr(person, name))
+        use_pickers(self, Household, HouseholdChoiceField)  # an initial ?household= is the file's pk
         self.fields["organisation"] = organisations_choice_field(self.user, label=_("登记单位"))
         if self.user.organisation_id:
             self.fields["organisation"].initial = self.user.organisation_id
@@ -231,4 +308,4 @@ class AnnualReviewForm(ClosingFieldsMixin, forms.Form):
 
 
 class FileSearchForm(forms.Form):
-    q = forms.CharField(label=_("姓名、身份证号码或档案编号"), required=False)
+    q = forms.CharField(label=_("姓名、身份证号码（或后六位）或档案编号"), required=False)

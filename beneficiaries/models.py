@@ -277,15 +277,23 @@ class AnnualReview(models.Model):
         return f"{self.household} {self.reviewed_on}"
 
 
+TAIL_LENGTH = 6
+# Hashed with a prefix, so the index of six characters never equals that of a whole value (keyed alike).
+TAIL_DOMAIN = "id-tail:"
+
+
 class Person(models.Model):
     """A real-name person, one record nationwide, keyed by the resident ID number.
 
     The number and the phone are stored encrypted; ``id_number_digest`` (a keyed
-    hash) makes the number unique and searchable without reading it.
+    hash) makes the number unique and searchable without reading it, and
+    ``id_tail_digest`` (a keyed hash of its last six characters, in a domain of
+    its own) finds a person by those within the user's subtree.
     """
 
     id_number_encrypted = models.TextField(editable=False)
     id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    id_tail_digest = models.CharField(max_length=64, db_index=True, editable=False, blank=True, default="")
     name = models.CharField(_("姓名"), max_length=64)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
@@ -315,6 +323,7 @@ class Person(models.Model):
         "id_number_encrypted": _("身份证号码"),
         "phone_encrypted": _("联系电话"),
         "id_number_digest": None,
+        "id_tail_digest": None,
         "birth_date": None,
         "gender": None,
     }
@@ -331,6 +340,11 @@ class Person(models.Model):
     def digest(id_number):
         return crypto.blind_index(id_numbers.normalise(id_number))
 
+    @staticmethod
+    def tail_digest(id_number):
+        """The blind index of a number's last six characters (what a caseworker reads off a paper copy)."""
+        return crypto.blind_index(TAIL_DOMAIN + id_numbers.normalise(id_number)[-TAIL_LENGTH:])
+
     @property
     def id_number(self):
         return crypto.decrypt(self.id_number_encrypted)
@@ -341,6 +355,7 @@ class Person(models.Model):
         number = id_numbers.normalise(value)
         self.id_number_encrypted = crypto.encrypt(number)
         self.id_number_digest = crypto.blind_index(number)
+        self.id_tail_digest = self.tail_digest(number)
         self.gender = id_numbers.gender(number)
         self.birth_date = id_numbers.birth_date(number)
 

@@ -118,7 +118,7 @@ def person_update(person, *, acting_user, reason, data, expected_version=None):
         if number != person.id_number:
             _check_id_free(Person.digest(number), exclude_pk=person.pk)
             derived.id_number = number
-            for field in ("id_number_encrypted", "id_number_digest", "gender", "birth_date"):
+            for field in ("id_number_encrypted", "id_number_digest", "id_tail_digest", "gender", "birth_date"):
                 data[field] = getattr(derived, field)
     if "phone" in data:
         phone = (data.pop("phone") or "").strip()

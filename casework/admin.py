@@ -154,6 +154,19 @@ class ScopedAdmin(SimpleHistoryAdmin):
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
+    # A choice of these is searched (the admin's autocomplete, answered by that model's scoped admin and
+    # its ``search_fields``), never a select of every row: a province has tens of thousands of units.
+    searched_choices = ("casework.Organisation", "beneficiaries.Household")
+
+    def get_autocomplete_fields(self, request):
+        fields = list(super().get_autocomplete_fields(request))
+        for field in self.model._meta.fields:
+            related = field.related_model if field.many_to_one else None
+            searched = related is not None and related._meta.label in self.searched_choices
+            if searched and field.editable and field.name not in fields and self.admin_site.is_registered(related):
+                fields.append(field.name)
+        return fields
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and hasattr(field.queryset.model, "scope_path"):

@@ -22,7 +22,7 @@ from casework.choices import Role
 from casework.exports import attachment
 from casework.scoping import scoped
 from casework.selectors import organisations_for
-from casework.webforms import DateInput
+from casework.webforms import DateInput, UnitCodeField
 from stats import outputs, selectors, services
 from stats.models import Attachment, ReturnFiling
 
@@ -33,7 +33,7 @@ FILINGS_PAGE_SIZE = 20
 
 class ReturnForm(forms.Form):
     attachment = forms.TypedChoiceField(label=gettext_lazy("报表"), choices=Attachment.choices, coerce=int)
-    org = forms.ChoiceField(label=gettext_lazy("填报单位"))
+    org = UnitCodeField(label=gettext_lazy("填报单位"))
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
     cutoff = forms.DateField(
         label=gettext_lazy("统计截止日期"),
@@ -51,10 +51,14 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = [(o.code, f"{o.name}（{o.code}）") for o in organisations_for(user)[:500]]
+        # Any unit of the user's subtree, picked by name (no list of units to cap); cleaned to its code.
+        self.fields["org"].set_units(organisations_for(user))
         if user.organisation_id:
             self.fields["org"].initial = user.organisation.code
         self.fields["year"].initial = timezone.localdate().year
+
+    def clean_org(self):
+        return self.cleaned_data["org"].code
 
     def clean_as_recorded_at(self):
         try:

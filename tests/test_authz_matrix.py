@@ -168,6 +168,9 @@ RULES = {
     "home/indicators/": PAGE,
     "records/": PAGE,
     "import/": PAGE,
+    # The pickers' searches list the user's subtree only: tests/test_pickers.py
+    "units/search/": page(q="4103"),
+    "households/search/": page(q="张"),
     "export-log/": PAGE,
     "export-log/export.<fmt>": page(fmt="csv"),
     # The export log is written by exports only: no add or edit page (404 for everyone).

@@ -205,7 +205,7 @@ def test_control_characters_are_refused_by_the_forms_the_api_the_admin_and_bundl
     client.force_login(user)
     page = client.post(
         reverse("household-create"),
-        {"file_no": "H\x01", "organisation": tree.city_a.pk, "kind": "worker", "applied_on": "2014-01-01"},
+        {"file_no": "H\x01", "organisation": tree.city_a.code, "kind": "worker", "applied_on": "2014-01-01"},
     )
     assert "不能包含控制字符" in page.content.decode()
     api = api_for(user).post(

@@ -146,7 +146,7 @@ def test_header_synonyms_match_alike_on_the_page_in_english_and_on_the_command_l
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
         reverse("rosters:upload"),
-        {"kind": "students", "organisation": tree.city_a.pk, "file": SimpleUploadedFile("roster.xlsx", content)},
+        {"kind": "students", "organisation": tree.city_a.code, "file": SimpleUploadedFile("roster.xlsx", content)},
     )
     on_page = RosterImport.objects.get(kind="students")
     assert response.url == reverse("rosters:detail", args=[on_page.pk])  # no column left to map

@@ -103,9 +103,9 @@ def test_invalid_id_number_shows_the_chinese_message_next_to_the_field(worker, f
         {
             "name": "王小红",
             "id_number": bad,
-            "household": files["own"].pk,
+            "household": files["own"].file_no,
             "relationship": "child",
-            "organisation": worker.organisation.pk,
+            "organisation": worker.organisation.code,
         },
     )
     assert response.status_code == 200
@@ -121,9 +121,9 @@ def test_member_added_through_the_form_joins_the_file_with_history(worker, files
         {
             "name": "王小红",
             "id_number": sample_id_number(20),
-            "household": files["own"].pk,
+            "household": files["own"].file_no,
             "relationship": "child",
-            "organisation": worker.organisation.pk,
+            "organisation": worker.organisation.code,
             "reason": "新增成员",
         },
     )
@@ -243,7 +243,7 @@ def test_list_pages_have_fifty_rows_a_page(worker, tree, client):
 
 def test_grant_form_finds_the_person_by_id_number_within_scope(worker, files, tree, client):
     SchoolingFactory(person=files["child"], entered_on=D(2013, 9, 1))
-    data = {"organisation": tree.city_a.pk, "granted_on": "2014-08-20", "amount": "800"}
+    data = {"organisation": tree.city_a.code, "granted_on": "2014-08-20", "amount": "800"}
     response = client.post(reverse("grants-create"), {**data, "person_id_number": sample_id_number(4)})
     assert "本单位范围内没有该身份证号码的人员" in response.content.decode()
     response = client.post(reverse("grants-create"), {**data, "amount": "-5", "person": files["child"].pk})
@@ -253,7 +253,7 @@ def test_grant_form_finds_the_person_by_id_number_within_scope(worker, files, tr
 def test_household_form_errors_are_in_chinese(worker, client):
     response = client.post(
         reverse("household-create"),
-        {"file_no": "", "organisation": worker.organisation.pk, "kind": "worker", "applied_on": "2999-01-01"},
+        {"file_no": "", "organisation": worker.organisation.code, "kind": "worker", "applied_on": "2999-01-01"},
     )
     html = response.content.decode()
     assert "该字段是必填项。" in html and "日期不能晚于今天。" in html
@@ -320,7 +320,7 @@ def test_editing_a_person_keeps_the_id_number_when_left_empty(worker, files, cli
             "name": "王建军",
             "id_number": "",
             "phone": "13900000000",
-            "household": files["own"].pk,
+            "household": files["own"].file_no,
             "relationship": "head",
         },
     )
@@ -337,7 +337,7 @@ def test_a_grant_refused_by_a_guard_rule_says_why_on_the_form(worker, tree, clie
     SchoolingFactory(person=pupil, entered_on=D(2013, 9, 1))
     response = client.post(
         reverse("grants-create"),
-        {"person": pupil.pk, "organisation": tree.city_a.pk, "granted_on": "2014-08-20", "amount": "800"},
+        {"person": pupil.pk, "organisation": tree.city_a.code, "granted_on": "2014-08-20", "amount": "800"},
     )
     html = response.content.decode()
     assert "依档帮扶：受助学生所在档案 CL-1 在发放日期 2014-08-20 不在档。" in html

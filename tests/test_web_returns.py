@@ -94,4 +94,4 @@ def test_a_caseworker_sees_returns_but_cannot_file(tree, make_user, client, aid)
     assert figure(html, "a3.4") == "1" and "报送报表" not in html
     assert client.post(reverse("stats-return-file"), {**QUERY, "preparer": "x", "phone": "1"}).status_code == 403
     refused = client.get(reverse("stats-returns"), QUERY).content.decode()  # the province is above city A
-    assert "该单位不在您的管辖范围内。" in refused or "选择一个有效的选项" in refused
+    assert "没有找到该单位（或不在您的管辖范围内）" in refused

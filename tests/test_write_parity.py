@@ -116,7 +116,7 @@ class PersonJoinsASecondHousehold:
         return f"该人员已是{tree.city_a.name}另一困难职工档案的成员，须先退出原档案，才能加入本档案。"
 
     def web(self, ctx, w):
-        data = {"name": w.person.name, "household": w.second.pk, "relationship": "child"}
+        data = {"name": w.person.name, "household": w.second.file_no, "relationship": "child"}
         return form_refusals(ctx.client.post(reverse("person-edit", args=[w.person.pk]), data))
 
     def admin(self, ctx, w):
@@ -163,7 +163,7 @@ class GrantToAPersonNotOnFile:
     def web(self, ctx, w):
         data = {
             "person_id_number": w.person.id_number,
-            "organisation": ctx.tree.city_a.pk,
+            "organisation": ctx.tree.city_a.code,
             "granted_on": "2014-09-10",
             "amount": "1000",
         }
@@ -259,7 +259,7 @@ class ServiceDatedInTheFuture:
     def web(self, ctx, w):
         data = {
             "person_id_number": w.person.id_number,
-            "organisation": ctx.tree.city_a.pk,
+            "organisation": ctx.tree.city_a.code,
             "type": "job_introduction",
             "served_on": w.day.isoformat(),
         }
@@ -309,7 +309,7 @@ class GraduateOutsideAnyHousehold:
         return {"graduation_year": 2014, "university": "河南大学", "registered_on": "2014-07-01"}
 
     def web(self, ctx, w):
-        data = {"person_id_number": w.person.id_number, "organisation": ctx.tree.city_a.pk, **self.fields(w)}
+        data = {"person_id_number": w.person.id_number, "organisation": ctx.tree.city_a.code, **self.fields(w)}
         return form_refusals(ctx.client.post(reverse("graduates-create"), data))
 
     def admin(self, ctx, w):
@@ -391,7 +391,7 @@ def move_household(ctx, route, household):
     if route == "web":
         data = {
             "file_no": household.file_no,
-            "organisation": county.pk,
+            "organisation": county.code,
             "kind": household.kind,
             "applied_on": household.applied_on.isoformat(),
         }

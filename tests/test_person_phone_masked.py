@@ -26,7 +26,7 @@ def form_data(person, **changes):
         "name": person.name,
         "id_number": "",
         "phone": "",
-        "household": person.household_id,
+        "household": person.household.file_no,
         "relationship": person.relationship,
         **changes,
     }
@@ -70,6 +70,6 @@ def test_registering_a_person_still_takes_the_phone_typed(tree, make_user, clien
     url = reverse("person-create")
     assert 'name="clear_phone"' not in client.get(url).content.decode()
     data = {**form_data(head, name="赵秀英", relationship="spouse", phone="0371-64350318")}
-    data.update(id_number=sample_id_number(51), organisation=tree.county_a.pk)
+    data.update(id_number=sample_id_number(51), organisation=tree.county_a.code)
     assert client.post(url, data).status_code == 302
     assert Person.objects.get(name="赵秀英").phone == "0371-64350318"

@@ -156,6 +156,7 @@ PATH = re.compile(r"(?P<list>[A-Za-z_]+)\[(?P<index>\d+)\](?:\.(?P<rest>.+))?")
 
 def list_label(name):
     """The name people use for a bundle list (``aid_grants`` → 助学款), or the key when no list has it."""
+    autodiscover()
     spec = _lists.get(name) if name else None
     if spec is None or spec.model is None:
         return name

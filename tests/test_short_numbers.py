@@ -179,3 +179,20 @@ def test_the_import_page_names_lists_and_places(tree, make_user, client, languag
     assert f"<td>{expected_list}</td>" in page  # the counts by the list's name
     if language == "zh-hans":
         assert "筹集资金 第 1 条 · 项目" in page
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_drill_down_page_in_either_language(tree, make_user, client, language):
+    person = PersonFactory(organisation=tree.city_a, name="刘洋", seq=12)
+    training = TrainingFactory(person=person, organisation=tree.city_a, type="skills", category=Category.LAID_OFF)
+    client.force_login(make_user(tree.city_a, Role.STATISTICS_OFFICER))
+    query = {"attachment": 1, "org": "410100", "year": 2014, "key": "a1.1"}
+    with translation.override(language):
+        labels = [value_label(Training, "type", "skills"), value_label(Training, "category", Category.LAID_OFF)]
+        page = client.get(reverse("stats-return-cell"), query, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    row = page[page.index('<table class="list compact records">') :]
+    for shown in (training.number, "刘洋", *labels, "郑州市总工会"):
+        assert f"<td>{shown}" in row, shown
+    for code in (">skills<", ">laid_off<", training.ref, "<td>410100</td>"):
+        assert code not in row, code
+    assert '<small class="muted">410100</small>' in row  # the unit's code beside its name, in small print

@@ -45,6 +45,10 @@ def test_drill_downs_lists_notices_and_the_import_page_show_words(page, shot, tr
     for code in ("skills", "laid_off", training.ref):
         assert code not in body, code
     shot("words-drill-down")
+    # The record opened from the drill-down carries the same number in its heading.
+    records.get_by_role("link", name="查看/修改").first.click()
+    page.wait_for_url(re.compile(rf"/trainings/{training.pk}/edit/"))
+    assert page.locator("h1 .number").inner_text() == number
 
     # The trainings list: the same short number first, no ref.
     page.goto(reverse("trainings-list"))

@@ -196,3 +196,15 @@ def test_the_drill_down_page_in_either_language(tree, make_user, client, languag
     for code in (">skills<", ">laid_off<", training.ref, "<td>410100</td>"):
         assert code not in row, code
     assert '<small class="muted">410100</small>' in row  # the unit's code beside its name, in small print
+
+
+def test_a_duplicate_in_a_bundle_names_the_earlier_record_as_people_count(tree, make_user):
+    from casework.bundle import import_bundle
+
+    receipt = {"org": "410100", "programme": "student_aid", "source": "union", "received_on": "2014-05-01"}
+    bundle = {
+        "format": "casework-bundle/1",
+        "fund_receipts": [{**receipt, "ref": "R-1", "amount": "1.00"}, {**receipt, "ref": "R-1", "amount": "2.00"}],
+    }
+    result = import_bundle(bundle, acting_user=make_user(tree.city_a), reason="test", dry_run=True)
+    assert ("fund_receipts[1].ref", "与筹集资金第 1 条重复。") in result.errors

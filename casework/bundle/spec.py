@@ -11,6 +11,7 @@ import re
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
 
 from casework.bundle.fields import MISSING, Ref, Refusal, Text
 
@@ -181,6 +182,12 @@ def describe_path(path):
         "row": int(match.group("index")) + 1,
         "field": _field_label(spec, field_name) if field_name else "",
     }
+
+
+def duplicate_of(name, index):
+    """The refusal of a record whose key an earlier record of the same list already has, naming that one as
+    people count (与助学款第 3 条重复), not by its path (``aid_grants[2]``)."""
+    return _("与%(list)s第 %(row)s 条重复。") % {"list": list_label(name), "row": index + 1}
 
 
 def _field_label(spec, name):

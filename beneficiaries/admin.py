@@ -227,7 +227,7 @@ class AnnualReviewAdmin(ScopedAdmin):
 
 @admin.register(Schooling)
 class SchoolingAdmin(ScopedAdmin):
-    list_display = ["ref", "person", "stage", "school", "admitted_on", "entered_on"]
+    list_display = ["number", "person", "stage", "school", "admitted_on", "entered_on"]
     list_filter = ["stage"]
     list_select_related = ["person"]
     search_fields = ["ref", "school"]

@@ -31,7 +31,7 @@ from beneficiaries.choices import (
 from casework import crypto
 from casework.dates import is_future
 from casework.history import HistoricalRecords
-from casework.models import Organisation, new_ref
+from casework.models import Numbered, Organisation, new_ref
 from casework.validators import code_validator
 
 
@@ -391,8 +391,10 @@ class Person(models.Model):
             raise ValidationError({"relationship": _("未加入档案的人员不填写与户主关系。")})
 
 
-class Schooling(models.Model):
+class Schooling(Numbered, models.Model):
     """A school entry (升学): the stage a student entered and when."""
+
+    number_prefix = "JX"
 
     ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref, validators=[code_validator])
     person = models.ForeignKey(Person, verbose_name=_("学生"), on_delete=models.PROTECT, related_name="schooling")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from casework import exports, private_search
 from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
+from casework.models import Numbered
 from casework.routers import reporting_db
 from casework.scoping import scoped
 from casework.webforms import DateInput, add_service_errors, reason_or
@@ -69,6 +70,12 @@ class RecordType:
     detail_url: Any = None  # callable(obj) -> url of the page the row opens
     title: Any = None
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # Every numbered record shows its short number first (casework.models.Numbered), on the page and in
+        # the export alike; the 32-character ref is the bundle's key, not what people read.
+        if issubclass(self.model, Numbered) and not any(column.value == "number" for column in self.columns):
+            self.columns = [Column(gettext_lazy("编号"), "number", "id"), *self.columns]
 
     @property
     def label(self):
@@ -254,7 +261,7 @@ def record_export(request, kind, fmt):
         rows=len(rows),
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    name = f"{record_type.slug}-{stamp}.{fmt}"
+    name = f"{record_type.label}-{stamp}.{fmt}"  # 培训-20141130-093000.xlsx: the list's name, not its slug
     if fmt == "csv":
         response = HttpResponse(exports.as_csv(headers, rows), content_type="text/csv; charset=utf-8")
     else:

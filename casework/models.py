@@ -81,7 +81,34 @@ def new_ref():
     return uuid.uuid4().hex
 
 
-class Record(models.Model):
+class Numbered:
+    """The short readable number (编号) of a record, the one people read, type and say.
+
+    One scheme for every record that has a ``ref`` (the bundle's 32-character
+    interchange key, which stays the key but is not what users read): the record
+    type's letters (pinyin initials of its name) and its id, ``PX-00042`` for
+    training 42. A notice reads by its year instead (``Notice.number``: 2014-0007).
+    Derived from the id, so every route (forms, admin, API, bundle and roster
+    imports) gets it with nothing to set, and it never changes.
+    """
+
+    number_prefix = ""
+
+    @classmethod
+    def short_number(cls, pk):
+        """The number of the record ``pk`` of this type, without loading it (drill-downs list values)."""
+        if pk is None:
+            return ""
+        return f"{cls.number_prefix}-{pk:05d}" if cls.number_prefix else f"{pk:05d}"
+
+    @property
+    def number(self):
+        return self.short_number(self.pk)
+
+    number.fget.short_description = _("编号")  # the admin's column heading
+
+
+class Record(Numbered, models.Model):
     """Base of the case records that a unit recorded: a stable ``ref`` and the recording unit."""
 
     ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref, validators=[code_validator])
@@ -95,7 +122,7 @@ class Record(models.Model):
         abstract = True
 
     def __str__(self):
-        return self.ref
+        return self.number or self.ref
 
 
 class AccessLog(models.Model):

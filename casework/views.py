@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -14,10 +15,20 @@ from rest_framework.exceptions import ParseError
 from casework import listing
 from casework.api.parsers import parse_json_file
 from casework.bundle.limits import bundle_too_large
+from casework.display import list_label
 from casework.listing import Column, RecordType
 from casework.models import ExportLog
 from casework.selectors import UNIT_SCOPES, unit_paths, units_matching
 from casework.services import user_set_password
+
+
+def model_label(label):
+    """An exported list by its name (培训), not the model's ``app.Model`` label the log keeps."""
+    try:
+        return list_label(apps.get_model(label))
+    except (LookupError, ValueError):
+        return label
+
 
 # The audit log of exports, readable by the units above the exporting user (no form: nobody edits it).
 listing.register(
@@ -31,7 +42,7 @@ listing.register(
             Column(gettext_lazy("导出时间"), "exported_at", "exported_at"),
             Column(gettext_lazy("导出人账号"), "user_name", "user_name"),
             Column(gettext_lazy("导出人单位"), "organisation.name", "organisation__path"),
-            Column(gettext_lazy("数据类型"), "model", "model"),
+            Column(gettext_lazy("数据类型"), lambda log: model_label(log.model), "model"),
             Column(gettext_lazy("筛选条件"), "filters"),
             Column(gettext_lazy("文件格式"), "file_format", "file_format"),
             Column(gettext_lazy("导出行数"), "rows", "rows"),

@@ -97,4 +97,4 @@ def render_pdf(notice):
 
 
 def pdf_filename(notice):
-    return f"公示-{notice.ref}.pdf"
+    return f"公示-{notice.number}.pdf"  # 公示-2014-0007.pdf: the number people read, not the ref

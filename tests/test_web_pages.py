@@ -166,7 +166,7 @@ def test_workflow_buttons_call_the_services(worker, tree, client, make_user):
     )
     assert household.reviewed_by.username == "reviewer" and household.filed_by.username == "reviewer"
     page = client.get(reverse("household-detail", args=[household.pk])).content.decode()
-    assert "在档" in page and "脱困退出" in page and notice.ref in page
+    assert "在档" in page and "脱困退出" in page and f"公示 {notice.number}" in page and notice.ref not in page
 
 
 def test_annual_review_worklist_lists_unreviewed_files_and_takes_each_outcome(worker, files, client, tree, make_user):
@@ -210,9 +210,11 @@ def test_grant_list_filters_sorts_paginates_and_exports_masked_and_logged(worker
 
     response = client.get(reverse("grants-export", kwargs={"fmt": "csv"}), {"org": "410181", "sort": "amount"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:2] == ["姓名", "身份证号码"]
-    assert len(rows) == 2 and rows[1][0] == "王小明"
-    assert rows[1][1] == mask(sample_id_number(2)) and sample_id_number(2) not in response.content.decode()
+    assert rows[0][:3] == ["编号", "姓名", "身份证号码"]  # the short number first, as on the page
+    grant = AidGrant.objects.get(organisation=tree.county_a)
+    assert len(rows) == 2 and rows[1][:2] == [f"ZX-{grant.pk:05d}", "王小明"]
+    assert grant.ref not in response.content.decode()
+    assert rows[1][2] == mask(sample_id_number(2)) and sample_id_number(2) not in response.content.decode()
 
     response = client.get(reverse("grants-export", kwargs={"fmt": "xlsx"}))
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -302,7 +304,9 @@ def test_the_export_log_is_a_list_of_its_own(worker, files, tree, client, make_u
     elsewhere.force_login(other)
     elsewhere.get(reverse("households-export", kwargs={"fmt": "xlsx"}))
     html = client.get(reverse("export-log-list")).content.decode()
-    assert "共 1 条" in html and "file_no=ZZ" in html and "beneficiaries.Household" in html
+    # The list exported is named as people call it (困难职工档案), not by the model's label.
+    assert "共 1 条" in html and "file_no=ZZ" in html and '<td data-label="数据类型">困难职工档案</td>' in html
+    assert "beneficiaries.Household" not in html
     assert "luoyang" not in html
     rows = list(
         csv.reader(

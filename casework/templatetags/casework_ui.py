@@ -111,3 +111,19 @@ def item_at(sequence, index):
 def page_numbers(page):
     """The page numbers to link around ``page``: first, last and two either side, ``…`` for the gaps."""
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def bundle_list(name):
+    """A bundle list by its name (``aid_grants`` → 助学款)."""
+    from casework.bundle.spec import list_label
+
+    return list_label(name)
+
+
+@register.filter
+def bundle_place(path):
+    """Where a bundle refusal is, in words: list, record number from 1, field (``casework.bundle.spec``)."""
+    from casework.bundle.spec import describe_path
+
+    return describe_path(path)

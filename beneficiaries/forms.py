@@ -153,7 +153,7 @@ class HouseholdForm(ScopedFormMixin, forms.ModelForm):
 class SchoolingForm(RecordForm):
     class Meta:
         model = Schooling
-        fields = ["person", "stage", "school", "admitted_on", "entered_on"]
+        fields = ["person", "stage", "grade", "school", "admitted_on", "entered_on"]
 
 
 class GraduateForm(RecordForm):

@@ -102,6 +102,7 @@ SCHOOLING = RecordType(
         PERSON,
         PERSON_ID,
         Column(gettext_lazy("学段"), "get_stage_display", "stage"),
+        Column(gettext_lazy("年级"), "get_grade_display", "grade"),
         Column(gettext_lazy("学校"), "school", "school"),
         Column(gettext_lazy("录取日期"), "admitted_on", "admitted_on"),
         Column(gettext_lazy("入学日期"), "entered_on", "entered_on"),

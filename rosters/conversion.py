@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from beneficiaries.choices import GRADES_BY_STAGE, Stage, grade_of_year
 from rosters import normalise
 from rosters.parsing import column_letter
 
@@ -124,7 +125,7 @@ class Context:
     changes only what the roster's columns say.
     """
 
-    def __init__(self, *, org_code, persons=None, schooling=None, stored=None):
+    def __init__(self, *, org_code, persons=None, schooling=None, stored=None, transfer_sources=None):
         self.org_code = org_code
         # id_number → the bundle record (``export_record``) of each person already on record
         self.persons = persons or {}
@@ -132,6 +133,9 @@ class Context:
         self.schooling = schooling or {}
         # stored(list name, [record, …]) → [the bundle record on record, or None, for each]: every other list
         self.stored = stored
+        # transfer_sources({code or name, …}) → {code or name: [codes of the units it may name]}: the units a
+        # receipt may name as passing the money down (``casework.scoping.transfer_sources``)
+        self.transfer_sources = transfer_sources
 
 
 def _where(layout, first):
@@ -242,7 +246,12 @@ def _members(conv, ctx, layout, row, values):
 def _students(conv, ctx, layout, row, values):
     _person(conv, ctx, layout, row, values)
     number = values.get("id_number", "")
-    record, fields = _pick(values, "id_number", "stage", "school", "entered_on")
+    record, fields = _pick(values, "id_number", "stage", "school", "entered_on", "admitted_on", "grade")
+    grade, stage = record.get("grade"), values.get("stage")
+    if grade in GRADES_BY_STAGE[Stage.PRIMARY] and stage not in (None, Stage.PRIMARY):
+        # 一年级 / 1 / 第1学年: the first year of the row's stage (大一 for 本科); past its last year the
+        # primary grade stays and the importer says which grades the stage has.
+        record["grade"] = grade_of_year(stage, int(grade[1:])) or grade
     entry = (number, values.get("stage"), _iso(values.get("entered_on")))
     given = values.get("schooling_ref")
     # An entry already on record keeps its ref: sent again unchanged, the importer writes nothing.
@@ -264,7 +273,7 @@ def _students(conv, ctx, layout, row, values):
                 % {"first": _where(layout, first), "row": row},
             )
             return
-        record, fields = _pick(values, "id_number", "granted_on", "amount")
+        record, fields = _pick(values, "id_number", "granted_on", "amount", "fund_source", "payment_method")
         record["ref"] = conv.ref("aid_grants", values.get("grant_ref"), "grant", number, record.get("granted_on"))
         fields["ref"] = "grant_ref"
         _org(values, ctx, record, fields)
@@ -361,7 +370,7 @@ def _services(conv, ctx, layout, row, values):
 
 
 def _fund_receipts(conv, ctx, layout, row, values):
-    record, fields = _pick(values, "programme", "source", "received_on", "amount")
+    record, fields = _pick(values, "programme", "source", "received_on", "amount", "transferred_from")
     _org(values, ctx, record, fields)
     record["ref"] = conv.ref(
         "fund_receipts",
@@ -467,8 +476,39 @@ def convert(layouts, ctx, *, progress=None, every=1000):
             conv.rows += 1
             if progress and conv.rows % every == 0:
                 progress(conv.rows)
+    _transfer_sources(conv, ctx)
     complete(conv, ctx)
     return conv
+
+
+def _transfer_sources(conv, ctx):
+    """上级拨付单位 by code or name: the code of the one allowed unit it names.
+
+    A name of several allowed units is a problem on its cell; a code or name of none is
+    left as written, and the importer answers it like an unknown code.
+    """
+    receipts = conv.bundle.get("fund_receipts", [])
+    written = {r["transferred_from"] for r in receipts if r.get("transferred_from")}
+    if not written or ctx.transfer_sources is None:
+        return
+    found = ctx.transfer_sources(written)
+    for index, record in enumerate(receipts):
+        codes = found.get(record.get("transferred_from"), [])
+        if len(codes) == 1:
+            record["transferred_from"] = codes[0]
+        elif len(codes) > 1:
+            origin = conv.origins[("fund_receipts", index)]
+            header, letter = origin.cell("transferred_from")
+            conv.problems.append(
+                Problem(
+                    origin.layout.sheet.name,
+                    origin.row,
+                    header,
+                    letter,
+                    _("“%(v)s”对应多个单位（%(codes)s），请填写单位代码。")
+                    % {"v": record["transferred_from"], "codes": "、".join(codes)},
+                )
+            )
 
 
 def complete(conv, ctx):

@@ -1,10 +1,12 @@
 """Reads for roster imports, scoped to the user's subtree."""
 
+from django.db.models import Q
+
 from beneficiaries.models import Person, Schooling
 from casework.bundle import spec as registry
 from casework.bundle.fields import MISSING, Refusal
 from casework.models import Organisation
-from casework.scoping import scoped
+from casework.scoping import scoped, transfer_sources
 from rosters.models import RosterImport
 
 
@@ -103,6 +105,19 @@ def schooling_on_record(user, id_numbers, *, chunk=2000):
         for digest, stage, entered_on, ref in rows.order_by("pk"):
             found.setdefault((digests[digest], stage, entered_on.isoformat()), ref)
     return found
+
+
+def transfer_source_codes(user, written):
+    """``{code or name: [codes]}`` of the units ``written`` names among those a fund receipt of this user may
+    name as passing the money down (``casework.scoping.transfer_sources``; any unit without a user)."""
+    units = Organisation.objects.all() if user is None else transfer_sources(Organisation.objects.all(), user)
+    found = {}
+    rows = units.filter(Q(code__in=list(written)) | Q(name__in=list(written))).values_list("code", "name")
+    for code, name in rows.order_by("code"):
+        for key in {code, name} & set(written):
+            found.setdefault(key, []).append(code)
+    # A code is a code: it names its unit even if another unit is called by it.
+    return {key: [key] if key in codes else codes for key, codes in found.items()}
 
 
 def allowed_org_codes(user, codes):

@@ -24,12 +24,15 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
 
 from beneficiaries.models import Household, Person
 from casework.choices import Level, Role
 from casework.models import Organisation, User
 
 BENCH_USERNAME = "bench-officer"
+# Birth date of the generated import's ID numbers: before any person of the synthetic data.
+IMPORT_BORN = datetime.date(1901, 1, 1)
 
 
 class NotAvailable(Exception):
@@ -133,8 +136,10 @@ def measure(label, operation, *, repeat, timeout=None):
 class Bench:
     """The operations, bound to one database filled by ``generate_synthetic``."""
 
-    def __init__(self, *, year, repeat=3, timeout=None):
+    def __init__(self, *, year, repeat=3, timeout=None, import_records=10_000, roster_rows=2_000):
         self.year = year
+        self.import_records = import_records
+        self.roster_rows = roster_rows
         self.repeat = repeat
         self.timeout = timeout
         self.province = Organisation.objects.get(code="410000")
@@ -251,6 +256,62 @@ class Bench:
         run.setup = setup
         return run
 
+    def _role_client(self, role):
+        """A test client logged in as a province user of ``role`` (made once, like the bench officer)."""
+        user, created = User.objects.get_or_create(
+            username=f"bench-{role}", defaults={"organisation": self.province, "role": role, "first_name": "基准测试"}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        client = Client()
+        client.force_login(user)
+        return user, client
+
+    def home_page(self, role):
+        """The home page of a province user of ``role``: the role's work lists (the indicators load after it)."""
+        target = {}
+
+        def setup():
+            target["user"], target["client"] = self._role_client(role)
+
+        def run():
+            response = target["client"].get("/")
+            if response.status_code != 200:
+                raise RuntimeError(f"GET / answered {response.status_code}")
+            return f"/ ({len(response.content)} bytes)"
+
+        run.setup = setup
+        return run
+
+    def home_indicators(self, cached):
+        """The indicators fragment the home page loads: the day's first view computes Attachments 1 and 2
+        of the province (the cache entry is dropped before each run), a later view reads the cache."""
+        target = {}
+
+        def setup():
+            try:
+                target["url"] = reverse("home-indicators")
+            except NoReverseMatch:
+                raise NotAvailable("no home indicators fragment (home-indicators)") from None
+            target["user"], target["client"] = self._role_client(Role.STATISTICS_OFFICER)
+            target["client"].get(target["url"])
+
+        def run():
+            if not cached:
+                from django.core.cache import cache
+
+                from portal.selectors import indicators_cache_key
+
+                cache.delete(indicators_cache_key(target["user"].organisation_id, timezone.localdate()))
+            response = target["client"].get(target["url"])
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {target['url']} answered {response.status_code}")
+            return f"{target['url']} ({len(response.content)} bytes)"
+
+        run.setup = setup
+        return run
+
     # ---- bundles ---------------------------------------------------------------------------
 
     def bundle_export(self, org, path):
@@ -273,6 +334,80 @@ class Bench:
             call_command("import_bundle", path, stdout=io.StringIO(), stderr=io.StringIO())
             return "re-import of the exported bundle (no changes)"
 
+        return run
+
+    # ---- imports that create records --------------------------------------------------------
+
+    def bundle_import_new(self, records):
+        """A generated bundle of new records (units, files, persons, every record type) imported with one
+        history row per record, then rolled back (``dry_run``: every write is made, then undone)."""
+        bundle = {}
+
+        def setup():
+            from bench import import_bundle as generator
+
+            # Codes, refs and birth dates of their own: nothing in the benchmark's data is touched.
+            data = generator.generate(records, tag="B", born=IMPORT_BORN)
+            bundle["text"] = json.dumps(data, ensure_ascii=False)
+            bundle["records"] = generator.count_records(data)[0]
+
+        def run():
+            from casework.bundle import import_bundle
+
+            started, cpu = time.perf_counter(), time.process_time()
+            result = import_bundle(json.loads(bundle["text"]), reason="bench: bundle import", dry_run=True)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            if not result.ok:
+                raise RuntimeError("bundle refused: " + "; ".join(result.lines()[:3]))
+            created = sum(counts["created"] for counts in result.counts.values())
+            if created != bundle["records"]:
+                raise RuntimeError(f"{created} of {bundle['records']} records created")
+            return (
+                f"{created} records created with history (rolled back), {created / seconds:,.0f} records/s "
+                f"({created / cpu:,.0f} per CPU second of this process)"
+            )
+
+        run.setup = setup
+        return run
+
+    def roster_import_new(self, rows):
+        """A services roster of new persons: upload, dry run, confirm and import, then rolled back."""
+        roster = {}
+
+        def setup():
+            from bench import import_roster as generator
+
+            roster["content"] = generator.roster(rows, born=IMPORT_BORN)
+
+        def run():
+            from employment.models import Service
+            from rosters import services
+            from rosters.models import Status
+
+            with transaction.atomic():
+                before = Service.objects.count()
+                started, cpu = time.perf_counter(), time.process_time()
+                upload = services.roster_upload(
+                    acting_user=None,
+                    organisation=self.county,
+                    kind="services",
+                    file_name="bench.xlsx",
+                    content=roster["content"],
+                )
+                checked = services.roster_check(upload)
+                if checked.status != Status.CHECKED:
+                    raise RuntimeError(f"roster check: {checked.status} {checked.report.get('problems', [])[:3]}")
+                done = services.roster_import_run(services.roster_confirm(checked, acting_user=None))
+                seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+                if done.status != Status.IMPORTED or Service.objects.count() - before != rows:
+                    raise RuntimeError(f"roster import: {done.status} {done.report.get('problems', [])[:3]}")
+                transaction.set_rollback(True)
+            return (
+                f"{rows} rows ({2 * rows} records) checked and imported (rolled back), {rows / seconds:,.0f} rows/s "
+                f"({rows / cpu:,.0f} per CPU second of this process)"
+            )
+
+        run.setup = setup
         return run
 
     # ---- everything ------------------------------------------------------------------------
@@ -307,8 +442,15 @@ class Bench:
             (f"API persons ?org={self.city.code} deep page", self.persons_deep_page(self.city)),
             (f"API persons ?org={self.province.code} deep page", self.persons_deep_page(self.province)),
             ("household file page", self.household_page()),
+            ("home page caseworker (province)", self.home_page(Role.CASEWORKER)),
+            ("home page reviewer (province)", self.home_page(Role.REVIEWER)),
+            ("home page statistics officer (province)", self.home_page(Role.STATISTICS_OFFICER)),
+            ("home indicators, first view of the day (province)", self.home_indicators(cached=False)),
+            ("home indicators, cached (province)", self.home_indicators(cached=True)),
             (f"bundle export county {self.county.code}", self.bundle_export(self.county, bundle)),
             (f"bundle import county {self.county.code}", self.bundle_import(bundle)),
+            (f"bundle import {self.import_records:,} new records", self.bundle_import_new(self.import_records)),
+            (f"roster import {self.roster_rows:,} new rows", self.roster_import_new(self.roster_rows)),
         ]
         return ops
 

@@ -81,7 +81,13 @@ def run_one(args):
         out.write_text(json.dumps({**previous, "generation": generation}, ensure_ascii=False, indent=1))
     elif have != args.persons:
         sys.exit(f"{url} holds {have} persons, not {args.persons}: use a fresh database")
-    bench = harness.Bench(year=synthetic.LAST_YEAR, repeat=args.repeat, timeout=args.timeout)
+    bench = harness.Bench(
+        year=synthetic.LAST_YEAR,
+        repeat=args.repeat,
+        timeout=args.timeout,
+        import_records=args.import_records,
+        roster_rows=args.roster_rows,
+    )
     rows = bench.run(only=args.only)
     if args.only and previous.get("rows"):
         # a partial run replaces only the rows it measured
@@ -160,6 +166,10 @@ def main():
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
     parser.add_argument("--timeout", type=float, default=120, help="cancel a statement after this many seconds")
     parser.add_argument("--only", nargs="+", help="measure only operations whose label contains one of these")
+    parser.add_argument(
+        "--import-records", type=int, default=10_000, help="records of the generated bundle imported (rolled back)"
+    )
+    parser.add_argument("--roster-rows", type=int, default=2_000, help="rows of the roster imported (rolled back)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -172,6 +182,7 @@ def main():
         for backend in args.backend:
             command = [sys.executable, __file__, "--one", "--persons", str(persons), "--backend", backend]
             command += ["--seed", str(args.seed), "--repeat", str(args.repeat), "--timeout", str(args.timeout)]
+            command += ["--import-records", str(args.import_records), "--roster-rows", str(args.roster_rows)]
             if args.database_url:
                 command += ["--database-url", args.database_url]
             if args.only:

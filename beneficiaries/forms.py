@@ -70,7 +70,12 @@ class RecordForm(PersonPickMixin, ScopedFormMixin, forms.ModelForm):
 
 
 class PersonForm(ScopedFormMixin, forms.Form):
-    """Register a person or change one; the ID number is validated by the service (Chinese message by the field)."""
+    """Register a person or change one; the ID number is validated by the service (Chinese message by the field).
+
+    An edit shows neither the stored ID number nor the stored phone, only masked (as the admin's
+    form does): an empty field keeps them, and the phone is cleared only by ticking "清除联系电话".
+    The full numbers are read on the reveal page, each reading logged (``reveal_id_number``).
+    """
 
     name = forms.CharField(label=_("姓名"), max_length=64)
     id_number = forms.CharField(label=_("身份证号码"), max_length=18)
@@ -97,9 +102,24 @@ class PersonForm(ScopedFormMixin, forms.Form):
             self.fields["id_number"].help_text = _("当前：%(masked)s；不修改请留空。") % {
                 "masked": person.id_number_masked
             }
+            self.fields["phone"].help_text = _("当前：%(masked)s；不修改请留空。") % {
+                "masked": person.phone_masked or _("（无）")
+            }
+            if person.phone_encrypted:
+                self.fields["clear_phone"] = forms.BooleanField(label=_("清除联系电话"), required=False)
             self.fields.pop("organisation")
         self.order_fields(
-            ["name", "id_number", "phone", "household", "relationship", *PERSON_DETAILS, "organisation", "reason"]
+            [
+                "name",
+                "id_number",
+                "phone",
+                "clear_phone",
+                "household",
+                "relationship",
+                *PERSON_DETAILS,
+                "organisation",
+                "reason",
+            ]
         )
 
     def instance_pk(self):
@@ -112,6 +132,12 @@ class PersonForm(ScopedFormMixin, forms.Form):
         data = {key: self.cleaned_data[key] for key in ("name", "phone", "household", "relationship", *PERSON_DETAILS)}
         if self.cleaned_data.get("id_number"):
             data["id_number"] = self.cleaned_data["id_number"].strip()
+        if self.person is not None:
+            # An empty phone keeps the stored one (the form never shows it); ticking the box clears it.
+            if self.cleaned_data.get("clear_phone"):
+                data["phone"] = ""
+            elif not (data["phone"] or "").strip():
+                data.pop("phone")
         return data
 
 

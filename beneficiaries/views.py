@@ -310,9 +310,9 @@ def person_create(request):
 @login_required
 def person_edit(request, pk):
     person = get_object_or_404(scoped(Person.objects.select_related("household"), request.user), pk=pk)
+    # The stored phone is not put into the form (it shows masked, as the ID number does).
     initial = {
         "name": person.name,
-        "phone": person.phone,
         "household": person.household_id,
         "relationship": person.relationship,
     }

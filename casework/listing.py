@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from casework import exports, private_search
 from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
+from casework.routers import reporting_db
 from casework.scoping import scoped
 from casework.webforms import DateInput, add_service_errors, reason_or
 
@@ -242,7 +243,8 @@ def record_export(request, kind, fmt):
         return answer
     filterset, queryset, sort = filtered(record_type, request, query)
     headers = [str(column.label) for column in record_type.columns]
-    rows = [[_cell(column(obj)) for column in record_type.columns] for obj in queryset.iterator(chunk_size=500)]
+    with reporting_db():  # a replica's, when one is configured (casework/routers.py)
+        rows = [[_cell(column(obj)) for column in record_type.columns] for obj in queryset.iterator(chunk_size=500)]
     filters = {key: query.getlist(key) if len(query.getlist(key)) > 1 else value for key, value in query.items()}
     exports.export_log_record(
         acting_user=request.user,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from beneficiaries.models import Person
 from casework.models import Organisation
+from casework.routers import reporting
 from casework.scoping import require_within_scope, scoped
 from stats.definitions import CELL_SUM, DEADLINES, DISTINCT, SUM
 from stats.engine import (
@@ -109,6 +110,7 @@ def organisation_by_code(code):
 # --- returns --------------------------------------------------------------------------------------
 
 
+@reporting
 def return_for(user, *, attachment, year, org_code, cutoff=None, as_of=None):
     """A return for a unit in the user's subtree, from the records now or as recorded at ``as_of``."""
     organisation = organisation_by_code(org_code)
@@ -209,6 +211,7 @@ def _comparable(entry):
     return entry.get("yuan", entry["value"])
 
 
+@reporting
 def filing_difference(user, filing):
     """Cell by cell, the filed figure against today's, and the records changed since filing.
 
@@ -299,6 +302,7 @@ def _part_value(cell, queryset):
     return int(value or 0)
 
 
+@reporting
 def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=500, offset=0):
     """The records and the persons a cell counts (the cell's own definition, listing instead of counting).
 
@@ -420,6 +424,7 @@ def _percent(numerator, denominator):
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+@reporting
 def indicators_for(user, *, year, org_code, cutoff=None):
     """The notice's indicators for a unit, computed from Attachments 1 and 2 (each at its default cut-off
     unless ``cutoff`` is given)."""

@@ -165,6 +165,7 @@ RULES = {
     "api/v1/submissions/<pk>/send-back/": action("stats.ReturnSubmission", data={"comment": "退回"}),
     # Web pages.
     "": PAGE,
+    "home/indicators/": PAGE,
     "records/": PAGE,
     "import/": PAGE,
     "export-log/": PAGE,
@@ -177,6 +178,8 @@ RULES = {
     "households/<pk>/": record("beneficiaries.Household"),
     "households/<pk>/edit/": record("beneficiaries.Household"),
     "households/<pk>/history/": record("beneficiaries.Household"),
+    "households/<pk>/print/": record("beneficiaries.Household"),
+    "households/<pk>/pdf/": record("beneficiaries.Household"),
     "households/<pk>/<step>/": action("beneficiaries.Household", step="review"),
     "persons/new/": PAGE,
     "persons/<pk>/edit/": record("beneficiaries.Person"),

@@ -15,13 +15,15 @@ from portal import synthetic
 @pytest.fixture
 def results(db):
     synthetic.generate(persons=300, seed=2)
-    return harness.Bench(year=synthetic.LAST_YEAR, repeat=1).run(log=lambda line: None)
+    bench = harness.Bench(year=synthetic.LAST_YEAR, repeat=1, import_records=400, roster_rows=30)
+    return bench.run(log=lambda line: None)
 
 
 def test_every_operation_is_measured_or_reported_missing(results):
     by_label = {row["operation"]: row for row in results}
-    # 9 returns, 3 as recorded (plus 2 without JIT on PostgreSQL), 2 drill-downs, 4 API/page reads, 2 bundles
-    assert len(by_label) == len(results) == (22 if connection.vendor == "postgresql" else 20)
+    # 9 returns, 3 as recorded (plus 2 without JIT on PostgreSQL), 2 drill-downs, 4 API/page reads, 2 bundles,
+    # 2 imports of new records
+    assert len(by_label) == len(results) == (24 if connection.vendor == "postgresql" else 22)
     for row in results:
         assert row["status"] in ("ok", "not available"), row
         if row["status"] == "ok":
@@ -47,10 +49,27 @@ def test_every_operation_is_measured_or_reported_missing(results):
         pass
     else:
         assert by_label["drill-down a1.1 province"]["status"] == "ok", by_label["drill-down a1.1 province"]
-    for command, label in (("export_bundle", "bundle export county 410101"), ("import_bundle", "bundle import")):
+    for command, label in (("export_bundle", "bundle export county 410102"), ("import_bundle", "bundle import")):
         if command in get_commands():
             row = next(row for name, row in by_label.items() if name.startswith(label))
             assert row["status"] == "ok", row
+
+
+def test_imports_create_every_record_and_leave_nothing_behind(results):
+    from beneficiaries.models import Person
+    from casework.models import Organisation
+    from rosters.models import RosterImport
+
+    bundle = next(row for row in results if row["operation"].startswith("bundle import 400 new records"))
+    roster = next(row for row in results if row["operation"].startswith("roster import 30 new rows"))
+    assert bundle["status"] == roster["status"] == "ok", (bundle, roster)
+    assert "records created with history (rolled back)" in bundle["detail"] and "records/s" in bundle["detail"]
+    assert roster["detail"].startswith("30 rows (60 records) checked and imported (rolled back)")
+    # rolled back: the generated persons (born 1901), services and the roster import are gone again
+    assert not Person.objects.filter(name__startswith="人员").exists()
+    assert not Person.objects.filter(name__startswith="职工").exists()
+    assert not RosterImport.objects.exists()
+    assert not Organisation.objects.filter(code__startswith="B").exists()
 
 
 def test_persons_first_page_counts_the_city_subtree(results):
@@ -99,7 +118,7 @@ def test_a_failing_operation_is_reported_not_raised(db):
 def test_only_measures_the_chosen_operations(db):
     synthetic.generate(persons=150, seed=4)
     rows = harness.Bench(year=synthetic.LAST_YEAR, repeat=1).run(log=lambda line: None, only=["household", "A2 county"])
-    assert [row["operation"] for row in rows] == ["return A2 county 410101", "household file page"]
+    assert [row["operation"] for row in rows] == ["return A2 county 410102", "household file page"]
 
 
 def test_a_statement_over_the_time_limit_is_cancelled(db):

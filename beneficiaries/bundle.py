@@ -200,6 +200,8 @@ class SchoolingSpec(PersonRecordSpec):
         "school": Text(),
         "entered_on": Date(),
         "admitted_on": Date(required=False),
+        # 年级 (``beneficiaries.choices.Grade``), one of its stage's grades: an optional extra.
+        "grade": Text(required=False),
     }
 
     def export_queryset(self, organisation, since):

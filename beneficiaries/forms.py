@@ -256,7 +256,7 @@ class HouseholdForm(ScopedFormMixin, forms.ModelForm):
 class SchoolingForm(RecordForm):
     class Meta:
         model = Schooling
-        fields = ["person", "stage", "school", "admitted_on", "entered_on"]
+        fields = ["person", "stage", "grade", "school", "admitted_on", "entered_on"]
 
 
 class GraduateForm(RecordForm):
@@ -293,18 +293,32 @@ class WorkflowForm(ClosingFieldsMixin, forms.Form):
     reason = forms.CharField(label=_("修改原因"), max_length=200, required=False)
 
 
-class AnnualReviewForm(ClosingFieldsMixin, forms.Form):
-    """This year's review of a file; outcome "closed" is a closing (the service asks for its code, note and
-    confirmation)."""
+class ReviewFindingsForm(forms.Form):
+    """What a review found (the household's monthly income and level), both optional; on the worklist each
+    row has its own, prefixed with the file's id."""
 
-    outcome = forms.ChoiceField(label=_("核实结果"), choices=ReviewOutcome.choices)
     income_found = forms.DecimalField(
         label=_("核实家庭月收入（元）"), max_digits=14, decimal_places=2, min_value=0, required=False
     )
     level_found = forms.ChoiceField(
         label=_("核实困难程度"), choices=[("", "---------"), *HardshipLevel.choices], required=False
     )
+
+    def findings(self):
+        """``{income_found, level_found}`` as the service takes them (only those given)."""
+        return {k: v for k in ("income_found", "level_found") if (v := self.cleaned_data.get(k)) not in (None, "")}
+
+
+class AnnualReviewForm(ClosingFieldsMixin, forms.Form):
+    """This year's review of a file; outcome "closed" is a closing (the service asks for its code, note and
+    confirmation)."""
+
+    outcome = forms.ChoiceField(label=_("核实结果"), choices=ReviewOutcome.choices)
+    income_found = ReviewFindingsForm.base_fields["income_found"]
+    level_found = ReviewFindingsForm.base_fields["level_found"]
     note = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput)
+
+    findings = ReviewFindingsForm.findings
 
 
 class FileSearchForm(forms.Form):

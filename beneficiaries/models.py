@@ -12,11 +12,13 @@ from django.utils.translation import pgettext_lazy
 
 from beneficiaries import id_numbers
 from beneficiaries.choices import (
+    GRADES_BY_STAGE,
     STAGE_GROUP_OF,
     ClosingCode,
     DisabilityLevel,
     EmploymentStatus,
     Gender,
+    Grade,
     HardshipLevel,
     Health,
     HouseholdKind,
@@ -408,6 +410,13 @@ class Schooling(Numbered, models.Model):
         validators=[not_in_future],
         help_text=_("升学以录取日期为准，未填写时以入学日期为准。"),
     )
+    grade = models.CharField(
+        _("年级"),
+        max_length=4,
+        choices=Grade.choices,
+        blank=True,
+        help_text=_("在读年级，须与学段相符（如大专最多到大三）。"),
+    )
 
     history = HistoricalRecords()
 
@@ -427,8 +436,17 @@ class Schooling(Numbered, models.Model):
         return f"{self.school} {self.get_stage_display()}"
 
     def clean(self):
+        errors = {}
         if self.admitted_on and self.entered_on and self.admitted_on > self.entered_on:
-            raise ValidationError({"admitted_on": _("录取日期不能晚于入学日期。")})
+            errors["admitted_on"] = _("录取日期不能晚于入学日期。")
+        if self.grade and self.stage in GRADES_BY_STAGE and self.grade not in GRADES_BY_STAGE[self.stage]:
+            errors["grade"] = _("年级“%(grade)s”与学段“%(stage)s”不符，可选：%(allowed)s。") % {
+                "grade": self.get_grade_display(),
+                "stage": self.get_stage_display(),
+                "allowed": "、".join(str(Grade(g).label) for g in GRADES_BY_STAGE[self.stage]),
+            }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def advanced_on(self):

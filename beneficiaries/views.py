@@ -26,6 +26,7 @@ from beneficiaries.forms import (
     GraduateForm,
     HouseholdForm,
     PersonForm,
+    ReviewFindingsForm,
     SchoolingForm,
     WorkflowForm,
 )
@@ -112,6 +113,7 @@ SCHOOLING = RecordType(
         PERSON,
         PERSON_ID,
         Column(gettext_lazy("学段"), "get_stage_display", "stage"),
+        Column(gettext_lazy("年级"), "get_grade_display", "grade"),
         Column(gettext_lazy("学校"), "school", "school"),
         Column(gettext_lazy("录取日期"), "admitted_on", "admitted_on"),
         Column(gettext_lazy("入学日期"), "entered_on", "entered_on"),
@@ -442,10 +444,21 @@ def annual_review_bulk(request):
         form.add_error(None, _("%(no)s：该档案今年已经核实或已不在档，不在待核实名单中。") % {"no": file_no})
     if chosen - due and not form.errors:  # ids outside the user's subtree answer like unknown ones
         form.add_error(None, _("所选档案不存在。"))
+    # What the review found in each file: the row's own income and level, optional.
+    findings = {}
+    for household in households:
+        row = ReviewFindingsForm(request.POST, prefix=str(household.pk))
+        if not row.is_valid():
+            for name, errors in row.errors.items():
+                for message in errors:
+                    form.add_error(None, f"{household.file_no}：{row.fields[name].label}：{message}")
+        elif found := row.findings():
+            findings[household.pk] = found
     if not form.errors:
         try:
             services.annual_review_bulk(
                 households,
+                findings=findings,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
                 closing_code=form.cleaned_data["closing_code"],
@@ -472,11 +485,14 @@ def annual_review_bulk(request):
 @require_POST
 def annual_review_submit(request, pk):
     household = get_object_or_404(scoped(Household.objects.all(), request.user), pk=pk)
-    form = AnnualReviewForm(request.POST)
+    # From the worklist, the row's button sends the whole list's form: this file's fields carry its id.
+    prefix = str(household.pk) if f"{household.pk}-outcome" in request.POST else None
+    form = AnnualReviewForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:
             services.annual_review_record(
                 household,
+                **form.findings(),
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
                 closing_code=form.cleaned_data["closing_code"],

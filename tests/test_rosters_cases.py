@@ -195,7 +195,15 @@ def test_the_fixed_report_workbook_uploads_again(user, tree, child):
 
 
 def test_a_grant_roster_does_not_write_again_the_school_entries_on_file(user, tree, child):
-    entry = SchoolingFactory(person=child, stage="undergraduate", school="郑州大学", entered_on=D(2024, 9, 1))
+    # As the template's example row gives it (录取日期 2024-07-20, 年级 大一).
+    entry = SchoolingFactory(
+        person=child,
+        stage="undergraduate",
+        school="郑州大学",
+        entered_on=D(2024, 9, 1),
+        admitted_on=D(2024, 7, 20),
+        grade="u1",
+    )
     history = Schooling.history.count()
     roster_import = run(template_bytes(KINDS["students"]), "students", user, tree.city_a)
     assert roster_import.status == Status.IMPORTED, problems(roster_import)

@@ -332,12 +332,55 @@ class GraduateOutsideAnyHousehold:
         return roster_refusals(ctx, "graduates", rows)
 
 
+class GradeBeyondItsStage:
+    """A school entry in a grade its stage does not have: 大四 at a 3-year 专科 (the model's own validation)."""
+
+    rule = None
+    expect = {
+        "web": "grade",
+        "admin": "grade",
+        "api": "grade",
+        "bundle": "schooling[0].grade",
+        "roster": "年级",
+    }
+    cannot = {}
+
+    def setup(self, tree):
+        household = HouseholdFactory(organisation=tree.city_a, file_no="ZZ-9")
+        person = PersonFactory(name="周小雨", household=household, relationship="child")
+        return SimpleNamespace(person=person, message="年级“大四”与学段“大专”不符，可选：大一、大二、大三。")
+
+    fields = {"stage": "junior_college", "school": "郑州职业技术学院", "entered_on": "2014-09-01", "grade": "u4"}
+
+    def web(self, ctx, w):
+        data = {"person_id_number": w.person.id_number, **self.fields}
+        return form_refusals(ctx.client.post(reverse("schooling-create"), data))
+
+    def admin(self, ctx, w):
+        data = {"ref": "SCH-1", "person": w.person.pk, **self.fields}
+        return admin_post(ctx, "/admin/beneficiaries/schooling/add/", data)
+
+    def api(self, ctx, w):
+        return api_refusals(ctx.api.post("/api/v1/schooling/", {"person": w.person.pk, **self.fields}, format="json"))
+
+    def bundle(self, ctx, w):
+        return bundle_refusals(ctx, {"schooling": [{"ref": "SCH-1", "id_number": w.person.id_number, **self.fields}]})
+
+    def roster(self, ctx, w):
+        rows = [
+            ["姓名", "身份证号码", "学段", "学校", "入学日期", "年级"],
+            [w.person.name, w.person.id_number, "大专", "郑州职业技术学院", D(2014, 9, 1), "大四"],
+        ]
+        return roster_refusals(ctx, "students", rows)
+
+
 CASES = [
     PersonJoinsASecondHousehold(),
     GrantToAPersonNotOnFile(),
     ObjectionBeforeTheNoticeStarts(),
     ServiceDatedInTheFuture(),
     GraduateOutsideAnyHousehold(),
+    GradeBeyondItsStage(),
 ]
 SENDS = [pytest.param(case, route, id=f"{type(case).__name__}-{route}") for case in CASES for route in case.expect]
 

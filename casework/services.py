@@ -380,7 +380,7 @@ def api_token_revoke(token, *, acting_user, reason="revoke API token"):
     """Revoke ``token`` from now on (kept, with its history, for the record); a revoked token stays revoked."""
     from casework.models import ApiToken
 
-    token = ApiToken.objects.select_for_update().select_related("user__organisation").get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user__organisation").get(pk=token.pk)
     user_check(acting_user, token.user, {})
     if token.revoked_at is not None:
         return token

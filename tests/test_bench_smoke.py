@@ -103,7 +103,8 @@ def test_a_failing_operation_is_reported_not_raised(db):
 
 def test_only_measures_the_chosen_operations(db):
     synthetic.generate(persons=150, seed=4)
-    rows = harness.Bench(year=synthetic.LAST_YEAR, repeat=1).run(log=lambda line: None, only=["household file", "A2 county"])
+    bench = harness.Bench(year=synthetic.LAST_YEAR, repeat=1)
+    rows = bench.run(log=lambda line: None, only=["household file", "A2 county"])
     assert [row["operation"] for row in rows] == ["return A2 county 410101", "household file page"]
 
 
@@ -124,3 +125,13 @@ def test_a_statement_over_the_time_limit_is_cancelled(db):
     with connection.cursor() as cursor:
         cursor.execute("select 1")
         assert cursor.fetchone() == (1,)
+
+
+def test_rewriting_the_results_keeps_the_tables_of_runs_whose_results_are_not_here():
+    text = (
+        f"# B\n\n{bench_run.BEGIN}\n### sqlite — 10,000 persons\n\nMeasured then.\n\n| a | 1 |\n\n"
+        f"### postgres — 1,000,000 persons\n\n| b | 2 |\n\n{bench_run.END}\nprose\n"
+    )
+    kept = bench_run._tables_without_results(text, {("sqlite", 10000)})
+    assert list(kept) == [("postgres", 1000000)]
+    assert kept[("postgres", 1000000)] == "### postgres — 1,000,000 persons\n\n| b | 2 |\n\n"

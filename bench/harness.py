@@ -8,6 +8,7 @@ as "failed", so the harness itself never breaks while the features grow.
 Import only after ``django.setup()``; ``bench/run.py`` is the command line.
 """
 
+import base64
 import contextlib
 import datetime
 import importlib
@@ -18,6 +19,7 @@ import platform
 import statistics
 import tempfile
 import time
+from urllib.parse import urlencode
 
 from django.core.management import call_command, get_commands
 from django.db import connection, transaction
@@ -234,6 +236,89 @@ class Bench:
         run.setup = setup
         return run
 
+    # ---- lists at 10^6: first and deep pages, web and API, numbered and by cursor ---------------
+
+    LISTS = {"persons": Person, "households": Household}
+
+    def _subtree(self, model, org):
+        return model.objects.filter(organisation__path__startswith=org.path)
+
+    def list_page(self, resource, org, *, web=False, deep=False):
+        """``/api/v1/<resource>/?org=`` (or the web list ``/<resource>/?org=``), page 1 or the page at 80 %."""
+        page = {"number": 1}
+        base = f"/{resource}/?org={org.code}" if web else f"/api/v1/{resource}/?org={org.code}"
+
+        def setup():
+            if deep:
+                page["number"] = max(1, int(self._subtree(self.LISTS[resource], org).count() / 50 * 0.8))
+
+        def run():
+            response = self._get(f"{base}&page={page['number']}")
+            if web:
+                html = response.content.decode()
+                total = "约" if "约" in html.split('class="list-tools"', 1)[-1][:400] else "exact"
+                return f"page {page['number']:,} (50 a page), total {total}, {len(response.content):,} bytes"
+            data = response.json()
+            estimated = " (estimated)" if data.get("count_estimated") else ""
+            return f"page {page['number']:,}, {len(data['results'])} rows of {data['count']:,}{estimated}"
+
+        run.setup = setup
+        return run
+
+    def list_cursor(self, resource, org):
+        """``?cursor=`` at 80 % of the subtree's rows in id order (the cursor a walk would hold there)."""
+        target = {}
+
+        def setup():
+
+            rows = self._subtree(self.LISTS[resource], org).order_by("id").values_list("id", flat=True)
+            position = rows[int(rows.count() * 0.8)]
+            cursor = base64.b64encode(urlencode({"p": str(position)}).encode()).decode()
+            target["url"] = f"/api/v1/{resource}/?org={org.code}&{urlencode({'cursor': cursor})}"
+
+        def run():
+            data = self._get(target["url"]).json()
+            return f"{len(data['results'])} rows after id at 80 %, next {'yes' if data['next'] else 'no'}"
+
+        run.setup = setup
+        return run
+
+    # ---- API authentication: a password per request against a token -------------------------------
+
+    def api_read_with(self, scheme):
+        """``GET /api/v1/me/`` with no session: HTTP Basic (the password hasher's cost on every request)
+        or an API token (one indexed lookup)."""
+        header = {}
+
+        def setup():
+            from django.contrib.auth.hashers import get_hasher
+
+            from casework.models import ApiToken
+            from casework.services import api_token_create
+
+            account, _created = User.objects.get_or_create(
+                username="bench-api", defaults={"organisation": self.county, "role": Role.CASEWORKER}
+            )
+            if scheme == "basic":
+                account.set_password("bench-api-password")  # the installation's first hasher (Argon2)
+                account.save(update_fields=["password"])
+                token = base64.b64encode(b"bench-api:bench-api-password").decode()
+                header["HTTP_AUTHORIZATION"] = f"Basic {token}"
+                header["hasher"] = get_hasher().algorithm
+            else:
+                ApiToken.objects.filter(user=account, name="bench").delete()
+                _token, secret = api_token_create(name="bench", user=account, acting_user=None)
+                header["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+
+        def run():
+            response = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=header["HTTP_AUTHORIZATION"])
+            if response.status_code != 200:
+                raise RuntimeError(f"GET /api/v1/me/ answered {response.status_code}")
+            return f"password hasher {header['hasher']}" if scheme == "basic" else "SHA-256 lookup"
+
+        run.setup = setup
+        return run
+
     def household_page(self):
         """The household file page (the UI's, else the API's detail) of a county household with members."""
         target = {}
@@ -441,6 +526,20 @@ class Bench:
             (f"API persons ?org={self.city.code} first page", self.persons_first_page(self.city)),
             (f"API persons ?org={self.city.code} deep page", self.persons_deep_page(self.city)),
             (f"API persons ?org={self.province.code} deep page", self.persons_deep_page(self.province)),
+        ]
+        for resource in ("persons", "households"):
+            for org in (self.city, self.province):
+                name = f"{resource} ?org={org.code}"
+                ops += [
+                    (f"list API {name} page 1", self.list_page(resource, org)),
+                    (f"list API {name} page at 80 %", self.list_page(resource, org, deep=True)),
+                    (f"list API {name} cursor at 80 %", self.list_cursor(resource, org)),
+                    (f"list web {name} page 1", self.list_page(resource, org, web=True)),
+                    (f"list web {name} page at 80 %", self.list_page(resource, org, web=True, deep=True)),
+                ]
+        ops += [
+            ("API read /api/v1/me/ with HTTP Basic", self.api_read_with("basic")),
+            ("API read /api/v1/me/ with a token", self.api_read_with("token")),
             ("household file page", self.household_page()),
             ("home page caseworker (province)", self.home_page(Role.CASEWORKER)),
             ("home page reviewer (province)", self.home_page(Role.REVIEWER)),

@@ -140,13 +140,36 @@ def render(results):
     return "\n".join(lines)
 
 
+def _tables_without_results(text, present):
+    """``{(backend, persons): markdown}`` of the tables in the results section of ``text`` not in ``present``."""
+    if BEGIN not in text or END not in text:
+        return {}
+    block = text.split(BEGIN, 1)[1].split(END, 1)[0]
+    tables = {}
+    parts = ("\n" + block.strip("\n")).split("\n### ")[1:]
+    for part in parts:
+        heading = part.split("\n", 1)[0]
+        backend, _sep, size = heading.partition(" — ")
+        try:
+            key = (backend.strip(), int(size.split()[0].replace(",", "")))
+        except (ValueError, IndexError):
+            continue
+        if key not in present:
+            tables[key] = "### " + part.rstrip("\n") + "\n\n"
+    return tables
+
+
 def write_doc():
     order = {"sqlite": 0, "postgres": 1}
     results = [json.loads(p.read_text()) for p in RESULTS.glob("*.json")]
     results = [r for r in results if "machine" in r]  # a generation whose measuring never finished
     results.sort(key=lambda r: (r["persons"], order.get(r["backend"], 9)))
-    section = f"{BEGIN}\n{render(results)}\n{END}"
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\n"
+    # bench/results/ is not committed: the tables of runs whose results file is not here stay as they are.
+    kept = _tables_without_results(text, {(r["backend"], r["persons"]) for r in results})
+    rendered = {(r["backend"], r["persons"]): render([r]) for r in results}
+    tables = sorted({**kept, **rendered}.items(), key=lambda item: (item[0][1], order.get(item[0][0], 9)))
+    section = f"{BEGIN}\n{''.join(table for _key, table in tables)}\n{END}"
     if BEGIN in text and END in text:
         head, rest = text.split(BEGIN, 1)
         text = head + section + rest.split(END, 1)[1]

@@ -40,6 +40,7 @@ from beneficiaries.selectors import (
 )
 from casework import access_log, listing, private_search
 from casework.listing import Column, RecordType, generic_create, generic_update, model_form_data, run_form
+from casework.paging import ListPaginator
 from casework.scoping import scoped
 from casework.security import client_address
 from casework.webforms import add_service_errors, reason_or
@@ -240,7 +241,7 @@ def household_search(request):
     form = FileSearchForm(query or None)
     q = form.data.get("q", "") if form.is_bound else ""
     households = search_households(request.user, q).order_by("file_no")
-    page = Paginator(households, listing.PAGE_SIZE).get_page(query.get("page"))
+    page = ListPaginator(households, listing.PAGE_SIZE).get_page(query.get("page"))
     members = {}
     for person in Person.objects.filter(household__in=list(page.object_list)).order_by("household_id", "id"):
         members.setdefault(person.household_id, []).append(person)

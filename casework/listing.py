@@ -15,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +28,7 @@ from casework import exports, private_search
 from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
 from casework.models import Numbered
 from casework.routers import reporting_db
+from casework.paging import ListPaginator
 from casework.scoping import scoped
 from casework.webforms import DateInput, add_service_errors, reason_or
 
@@ -210,7 +210,7 @@ def record_list(request, kind):
     if answer:
         return answer
     filterset, queryset, sort = filtered(record_type, request, query)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"object": obj, "cells": [column(obj) for column in record_type.columns], "url": record_type.row_url(obj)}
         for obj in page.object_list

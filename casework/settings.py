@@ -239,6 +239,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
+        # Scripts: a token per client, revocable, acting as one account (casework.models.ApiToken).
+        "casework.api.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["casework.permissions.IsScopedUser"],
     # A body nested too deep is a 400, not a server error (casework.api.parsers).

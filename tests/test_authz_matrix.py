@@ -501,6 +501,38 @@ def test_put_patch_delete_never_reach_a_sibling_record(tree, make_user, own_and_
     assert wrong == [], f"{role}@{unit}: " + "; ".join(wrong)
 
 
+# A sample of the API read with a token (casework.models.ApiToken) in place of a session: the token
+# acts as its account, so the same rows answer, and a sibling's record answers like an unknown id.
+TOKEN_SAMPLE = ("persons", "households", "aid-grants", "trainings", "fund-receipts")
+
+
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+def test_a_token_reaches_what_its_account_reaches(tree, make_user, own_and_sibling, role):
+    from rest_framework.test import APIClient
+
+    from casework.services import api_token_create
+
+    own, sibling = own_and_sibling
+    _token, secret = api_token_create(name="matrix", user=make_user(tree.county_a, role), acting_user=None)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    wrong = []
+    sample = [resource for resource in TOKEN_SAMPLE if resource in API_RECORDS]
+    assert len(sample) >= 3, sorted(API_RECORDS)
+    for resource in sample:
+        model = API_RECORDS[resource]
+        if api.get(f"/api/v1/{resource}/{own[model].pk}/").status_code != 200:
+            wrong.append(f"{resource} own")
+        outside = api.get(f"/api/v1/{resource}/{sibling[model].pk}/")
+        unknown = api.get(f"/api/v1/{resource}/{UNKNOWN_PK}/")
+        if outside.status_code != 404 or _answer(outside) != _answer(unknown):
+            wrong.append(f"{resource} sibling -> {outside.status_code}")
+        listed = {row["id"] for row in api.get(f"/api/v1/{resource}/").json()["results"]}
+        if sibling[model].pk in listed or own[model].pk not in listed:
+            wrong.append(f"{resource} list")
+    assert wrong == [], f"{role}: " + "; ".join(wrong)
+
+
 @pytest.fixture
 def rosters_of(tree):
     from rosters import services

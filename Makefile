@@ -15,6 +15,7 @@ $(STAMP): requirements.txt requirements-test.txt
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 # The demo is a laptop's: DEBUG on, development keys in .local-keys.json (for migrate too).
 demo: export DJANGO_DEBUG = 1

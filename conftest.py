@@ -33,3 +33,14 @@ def _fast_password_hashing(settings):
     # Argon2 (the production hasher) costs ~0.1 s per user; tests about hashing
     # restore it themselves (tests/test_security_login.py).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache outlives a test's database rollback: a figure cached for a unit and day in one test
+    # (the home page's indicators) must not show in the next, whose records differ under the same ids.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -8,7 +8,7 @@ from casework.scoping import transfer_sources
 
 @admin.register(FundReceipt)
 class FundReceiptAdmin(ScopedAdmin):
-    list_display = ["ref", "organisation", "programme", "source", "received_on", "amount", "transferred_from"]
+    list_display = ["number", "organisation", "programme", "source", "received_on", "amount", "transferred_from"]
     list_filter = ["programme", "source"]
     list_select_related = ["organisation", "transferred_from"]
     date_hierarchy = "received_on"
@@ -22,7 +22,7 @@ class FundReceiptAdmin(ScopedAdmin):
 
 @admin.register(Expenditure)
 class ExpenditureAdmin(ScopedAdmin):
-    list_display = ["ref", "organisation", "programme", "use", "spent_on", "amount"]
+    list_display = ["number", "organisation", "programme", "use", "spent_on", "amount"]
     list_filter = ["programme", "use"]
     list_select_related = ["organisation"]
     date_hierarchy = "spent_on"
@@ -30,7 +30,7 @@ class ExpenditureAdmin(ScopedAdmin):
 
 @admin.register(AidGrant)
 class AidGrantAdmin(ScopedAdmin):
-    list_display = ["ref", "organisation", "person", "granted_on", "amount", "fund_source", "payment_method"]
+    list_display = ["number", "organisation", "person", "granted_on", "amount", "fund_source", "payment_method"]
     list_select_related = ["organisation", "person"]
     raw_id_fields = ["person"]
     date_hierarchy = "granted_on"
@@ -38,13 +38,13 @@ class AidGrantAdmin(ScopedAdmin):
 
 @admin.register(WorkStudyOffer)
 class WorkStudyOfferAdmin(ScopedAdmin):
-    list_display = ["ref", "organisation", "unit_name", "offered_on", "posts"]
+    list_display = ["number", "organisation", "unit_name", "offered_on", "posts"]
     list_select_related = ["organisation"]
 
 
 @admin.register(AssistanceMeasure)
 class AssistanceMeasureAdmin(ScopedAdmin):
-    list_display = ["ref", "organisation", "household", "type", "provided_on", "amount", "fund_source"]
+    list_display = ["number", "organisation", "household", "type", "provided_on", "amount", "fund_source"]
     list_filter = ["type", "fund_source"]
     list_select_related = ["organisation", "household"]
     raw_id_fields = ["household"]

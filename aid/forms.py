@@ -13,6 +13,7 @@ from beneficiaries.models import Person
 from casework.models import Organisation
 from casework.scoping import scoped, transfer_sources
 from casework.selectors import organisations_for
+from casework.webforms import UnitCodeField
 
 
 class AidGrantForm(RecordForm):
@@ -80,6 +81,7 @@ class FundReceiptForm(RecordForm):
         super().__init__(*args, **kwargs)
         field = self.fields["transferred_from"]
         field.queryset = transfer_sources(Organisation.objects.order_by("path"), self.user)
+        field.widget.scope = "transfer"  # the picker searches the same choices (casework.selectors.UNIT_SCOPES)
 
 
 class ExpenditureForm(RecordForm):
@@ -103,14 +105,14 @@ class AssistanceMeasureForm(RecordForm):
 class LedgerForm(forms.Form):
     """Which unit's subtree and which period a ledger (台账) covers; the unit must be one the user sees."""
 
-    org = forms.CharField(label=_("单位"), widget=forms.Select)
+    org = UnitCodeField(label=_("单位"))
     start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["org"].widget.choices = [(o.code, f"{o.name}（{o.code}）") for o in organisations_for(user)[:500]]
+        self.fields["org"].set_units(organisations_for(user))  # any unit of the subtree, picked by name
 
     @classmethod
     def with_defaults(cls, query, *, user):
@@ -122,8 +124,8 @@ class LedgerForm(forms.Form):
         return cls(data, user=user)
 
     def clean_org(self):
-        unit = ledger_unit(self.user, self.cleaned_data["org"])
-        if unit is None:
+        unit = self.cleaned_data["org"]
+        if unit is None or ledger_unit(self.user, unit.code) is None:
             raise ValidationError(_("该单位不在您的管辖范围内。"))
         return unit
 

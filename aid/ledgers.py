@@ -33,6 +33,7 @@ from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt
 from beneficiaries.choices import HardshipReason, HouseholdKind, Relationship, Stage
 from beneficiaries.models import Household, Person, Schooling, advance_date
 from casework.exports import cell_value, xlsx_bytes
+from casework.routers import reporting
 from casework.scoping import scope_filter, scoped
 from casework.selectors import organisations_for
 
@@ -109,6 +110,7 @@ def _head(column, household="person__household_id"):
     )
 
 
+@reporting
 def grant_ledger(user, unit, start, end):
     """金秋助学发放台账: one row per aid grant recorded in ``unit``'s subtree and granted in the period."""
     grants = _in_subtree(AidGrant.objects.all(), user, unit).filter(granted_on__range=(start, end))
@@ -172,6 +174,7 @@ def internal_transfer_q(unit):
     return Q(transferred_from__path__startswith=unit.path)
 
 
+@reporting
 def fund_ledger(user, unit, start, end):
     """资金台账: per programme, the receipts by source (internal transfers apart, not in the income),
     the spending by use, each group with its subtotal, then income, spending and balance."""
@@ -299,6 +302,7 @@ def _per_household(queryset, measure, household="household_id"):
     return Coalesce(Subquery(inner.annotate(v=value).values("v"), output_field=output), default)
 
 
+@reporting
 def household_ledger(user, unit, start, end):
     """困难职工档案台账: every household file of ``unit``'s subtree open during the period (applied by its
     end, not closed before its start), with its members, the status at the end of the period, and

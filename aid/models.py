@@ -15,6 +15,8 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 class FundReceipt(Record):
     """Money raised for a programme (筹集资金)."""
 
+    number_prefix = "CJ"
+
     programme = models.CharField(_("项目"), max_length=16, choices=Programme.choices)
     source = models.CharField(_("资金来源"), max_length=32, choices=Source.choices)
     received_on = models.DateField(_("到账日期"), validators=[not_in_future])
@@ -48,6 +50,8 @@ class FundReceipt(Record):
 class Expenditure(Record):
     """Money spent by a programme (使用资金)."""
 
+    number_prefix = "ZC"
+
     programme = models.CharField(_("项目"), max_length=16, choices=Programme.choices)
     use = models.CharField(_("用途"), max_length=32, choices=Use.choices)
     spent_on = models.DateField(_("支出日期"), validators=[not_in_future])
@@ -65,6 +69,8 @@ class Expenditure(Record):
 
 class AidGrant(Record):
     """A Golden Autumn student-aid grant (助学款) to one student."""
+
+    number_prefix = "ZX"
 
     person = models.ForeignKey(Person, verbose_name=_("受助学生"), on_delete=models.PROTECT, related_name="aid_grants")
     granted_on = models.DateField(_("发放日期"), validators=[not_in_future])
@@ -92,6 +98,8 @@ class AidGrant(Record):
 class WorkStudyOffer(Record):
     """Work-study posts (勤工俭学社会实践岗位) a unit obtained from an employer."""
 
+    number_prefix = "QG"
+
     unit_name = models.CharField(_("联系单位"), max_length=200)
     offered_on = models.DateField(_("提供日期"), validators=[not_in_future])
     posts = models.PositiveIntegerField(_("岗位数"))
@@ -110,6 +118,8 @@ class AssistanceMeasure(Record):
     The notice's campaigns have records of their own (grants, trainings, placements…); this keeps
     every assistance of the file in one list, with its money and where the money came from.
     """
+
+    number_prefix = "BF"
 
     household = models.ForeignKey(
         Household, verbose_name=_("困难职工档案"), on_delete=models.PROTECT, related_name="measures"

@@ -8,6 +8,7 @@ as "failed", so the harness itself never breaks while the features grow.
 Import only after ``django.setup()``; ``bench/run.py`` is the command line.
 """
 
+import base64
 import contextlib
 import datetime
 import importlib
@@ -19,19 +20,22 @@ import re
 import statistics
 import tempfile
 import time
+from urllib.parse import urlencode
 
 from django.core.management import call_command, get_commands
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
 
 from beneficiaries.models import Household, Person
 from casework.choices import Level, Role
 from casework.models import Organisation, User
 
 BENCH_USERNAME = "bench-officer"
-BENCH_REVIEWER = "bench-reviewer"  # the notice builder is a reviewer's page
+# Birth date of the generated import's ID numbers: before any person of the synthetic data.
+IMPORT_BORN = datetime.date(1901, 1, 1)
 
 
 class NotAvailable(Exception):
@@ -135,8 +139,10 @@ def measure(label, operation, *, repeat, timeout=None):
 class Bench:
     """The operations, bound to one database filled by ``generate_synthetic``."""
 
-    def __init__(self, *, year, repeat=3, timeout=None):
+    def __init__(self, *, year, repeat=3, timeout=None, import_records=10_000, roster_rows=2_000):
         self.year = year
+        self.import_records = import_records
+        self.roster_rows = roster_rows
         self.repeat = repeat
         self.timeout = timeout
         self.province = Organisation.objects.get(code="410000")
@@ -145,23 +151,11 @@ class Bench:
         self.user = self._user()
         self.client = Client()
         self.client.force_login(self.user)
-        self.reviewer_client = Client()
-        self.reviewer_client.force_login(self._reviewer())
 
     def _user(self):
         user, created = User.objects.get_or_create(
             username=BENCH_USERNAME,
             defaults={"organisation": self.province, "role": Role.STATISTICS_OFFICER, "first_name": "基准测试"},
-        )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        return user
-
-    def _reviewer(self):
-        user, created = User.objects.get_or_create(
-            username=BENCH_REVIEWER,
-            defaults={"organisation": self.province, "role": Role.REVIEWER, "first_name": "基准测试"},
         )
         if created:
             user.set_unusable_password()
@@ -243,6 +237,89 @@ class Bench:
         run.setup = setup
         return run
 
+    # ---- lists at 10^6: first and deep pages, web and API, numbered and by cursor ---------------
+
+    LISTS = {"persons": Person, "households": Household}
+
+    def _subtree(self, model, org):
+        return model.objects.filter(organisation__path__startswith=org.path)
+
+    def list_page(self, resource, org, *, web=False, deep=False):
+        """``/api/v1/<resource>/?org=`` (or the web list ``/<resource>/?org=``), page 1 or the page at 80 %."""
+        page = {"number": 1}
+        base = f"/{resource}/?org={org.code}" if web else f"/api/v1/{resource}/?org={org.code}"
+
+        def setup():
+            if deep:
+                page["number"] = max(1, int(self._subtree(self.LISTS[resource], org).count() / 50 * 0.8))
+
+        def run():
+            response = self._get(f"{base}&page={page['number']}")
+            if web:
+                html = response.content.decode()
+                total = "约" if "约" in html.split('class="list-tools"', 1)[-1][:400] else "exact"
+                return f"page {page['number']:,} (50 a page), total {total}, {len(response.content):,} bytes"
+            data = response.json()
+            estimated = " (estimated)" if data.get("count_estimated") else ""
+            return f"page {page['number']:,}, {len(data['results'])} rows of {data['count']:,}{estimated}"
+
+        run.setup = setup
+        return run
+
+    def list_cursor(self, resource, org):
+        """``?cursor=`` at 80 % of the subtree's rows in id order (the cursor a walk would hold there)."""
+        target = {}
+
+        def setup():
+
+            rows = self._subtree(self.LISTS[resource], org).order_by("id").values_list("id", flat=True)
+            position = rows[int(rows.count() * 0.8)]
+            cursor = base64.b64encode(urlencode({"p": str(position)}).encode()).decode()
+            target["url"] = f"/api/v1/{resource}/?org={org.code}&{urlencode({'cursor': cursor})}"
+
+        def run():
+            data = self._get(target["url"]).json()
+            return f"{len(data['results'])} rows after id at 80 %, next {'yes' if data['next'] else 'no'}"
+
+        run.setup = setup
+        return run
+
+    # ---- API authentication: a password per request against a token -------------------------------
+
+    def api_read_with(self, scheme):
+        """``GET /api/v1/me/`` with no session: HTTP Basic (the password hasher's cost on every request)
+        or an API token (one indexed lookup)."""
+        header = {}
+
+        def setup():
+            from django.contrib.auth.hashers import get_hasher
+
+            from casework.models import ApiToken
+            from casework.services import api_token_create
+
+            account, _created = User.objects.get_or_create(
+                username="bench-api", defaults={"organisation": self.county, "role": Role.CASEWORKER}
+            )
+            if scheme == "basic":
+                account.set_password("bench-api-password")  # the installation's first hasher (Argon2)
+                account.save(update_fields=["password"])
+                token = base64.b64encode(b"bench-api:bench-api-password").decode()
+                header["HTTP_AUTHORIZATION"] = f"Basic {token}"
+                header["hasher"] = get_hasher().algorithm
+            else:
+                ApiToken.objects.filter(user=account, name="bench").delete()
+                _token, secret = api_token_create(name="bench", user=account, acting_user=None)
+                header["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+
+        def run():
+            response = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=header["HTTP_AUTHORIZATION"])
+            if response.status_code != 200:
+                raise RuntimeError(f"GET /api/v1/me/ answered {response.status_code}")
+            return f"password hasher {header['hasher']}" if scheme == "basic" else "SHA-256 lookup"
+
+        run.setup = setup
+        return run
+
     def household_page(self):
         """The household file page (the UI's, else the API's detail) of a county household with members."""
         target = {}
@@ -265,24 +342,85 @@ class Bench:
         run.setup = setup
         return run
 
-    def notice_builder(self, org, **filters):
-        """The notice builder (生成公示名单) of ``org``: the first page of its eligible persons, with their
-        total, school, stage and standard (one paged query and one count)."""
+    def _role_client(self, role):
+        """A test client logged in as a province user of ``role`` (made once, like the bench officer)."""
+        user, created = User.objects.get_or_create(
+            username=f"bench-{role}", defaults={"organisation": self.province, "role": role, "first_name": "基准测试"}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        client = Client()
+        client.force_login(user)
+        return user, client
+
+    def home_page(self, role):
+        """The home page of a province user of ``role``: the role's work lists (the indicators load after it)."""
+        target = {}
+
+        def setup():
+            target["user"], target["client"] = self._role_client(role)
 
         def run():
+            response = target["client"].get("/")
+            if response.status_code != 200:
+                raise RuntimeError(f"GET / answered {response.status_code}")
+            return f"/ ({len(response.content)} bytes)"
+
+        run.setup = setup
+        return run
+
+    def home_indicators(self, cached):
+        """The indicators fragment the home page loads: the day's first view computes Attachments 1 and 2
+        of the province (the cache entry is dropped before each run), a later view reads the cache."""
+        target = {}
+
+        def setup():
             try:
-                url = reverse("notices:build")
+                target["url"] = reverse("home-indicators")
+            except NoReverseMatch:
+                raise NotAvailable("no home indicators fragment (home-indicators)") from None
+            target["user"], target["client"] = self._role_client(Role.STATISTICS_OFFICER)
+            target["client"].get(target["url"])
+
+        def run():
+            if not cached:
+                from django.core.cache import cache
+
+                from portal.selectors import indicators_cache_key
+
+                cache.delete(indicators_cache_key(target["user"].organisation_id, timezone.localdate()))
+            response = target["client"].get(target["url"])
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {target['url']} answered {response.status_code}")
+            return f"{target['url']} ({len(response.content)} bytes)"
+
+        run.setup = setup
+        return run
+
+    def notice_builder(self, org, **filters):
+        """The notice builder (生成公示名单) of ``org``, as a province reviewer: the first page of its eligible
+        persons, with their total, school, stage and standard (one paged query and one count)."""
+        target = {}
+
+        def setup():
+            try:
+                target["url"] = reverse("notices:build")
             except NoReverseMatch:
                 raise NotAvailable("no notice builder page") from None
-            query = "&".join(f"{key}={value}" for key, value in {"org": org.code, **filters}.items())
-            response = self.reviewer_client.get(f"{url}?{query}")
+            target["user"], target["client"] = self._role_client(Role.REVIEWER)
+
+        def run():
+            url = f"{target['url']}?{urlencode({'org': org.code, **filters})}"
+            response = target["client"].get(url)
             if response.status_code != 200:
-                raise RuntimeError(f"GET {url}?{query} answered {response.status_code}")
+                raise RuntimeError(f"GET {url} answered {response.status_code}")
             html = response.content.decode()
             total = re.search(r"共 ([\d,]+) 条", html)
             rows = html.count('name="amount_')
             return f"{total.group(1) if total else '?'} eligible, page of {rows}"
 
+        run.setup = setup
         return run
 
     # ---- bundles ---------------------------------------------------------------------------
@@ -307,6 +445,80 @@ class Bench:
             call_command("import_bundle", path, stdout=io.StringIO(), stderr=io.StringIO())
             return "re-import of the exported bundle (no changes)"
 
+        return run
+
+    # ---- imports that create records --------------------------------------------------------
+
+    def bundle_import_new(self, records):
+        """A generated bundle of new records (units, files, persons, every record type) imported with one
+        history row per record, then rolled back (``dry_run``: every write is made, then undone)."""
+        bundle = {}
+
+        def setup():
+            from bench import import_bundle as generator
+
+            # Codes, refs and birth dates of their own: nothing in the benchmark's data is touched.
+            data = generator.generate(records, tag="B", born=IMPORT_BORN)
+            bundle["text"] = json.dumps(data, ensure_ascii=False)
+            bundle["records"] = generator.count_records(data)[0]
+
+        def run():
+            from casework.bundle import import_bundle
+
+            started, cpu = time.perf_counter(), time.process_time()
+            result = import_bundle(json.loads(bundle["text"]), reason="bench: bundle import", dry_run=True)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            if not result.ok:
+                raise RuntimeError("bundle refused: " + "; ".join(result.lines()[:3]))
+            created = sum(counts["created"] for counts in result.counts.values())
+            if created != bundle["records"]:
+                raise RuntimeError(f"{created} of {bundle['records']} records created")
+            return (
+                f"{created} records created with history (rolled back), {created / seconds:,.0f} records/s "
+                f"({created / cpu:,.0f} per CPU second of this process)"
+            )
+
+        run.setup = setup
+        return run
+
+    def roster_import_new(self, rows):
+        """A services roster of new persons: upload, dry run, confirm and import, then rolled back."""
+        roster = {}
+
+        def setup():
+            from bench import import_roster as generator
+
+            roster["content"] = generator.roster(rows, born=IMPORT_BORN)
+
+        def run():
+            from employment.models import Service
+            from rosters import services
+            from rosters.models import Status
+
+            with transaction.atomic():
+                before = Service.objects.count()
+                started, cpu = time.perf_counter(), time.process_time()
+                upload = services.roster_upload(
+                    acting_user=None,
+                    organisation=self.county,
+                    kind="services",
+                    file_name="bench.xlsx",
+                    content=roster["content"],
+                )
+                checked = services.roster_check(upload)
+                if checked.status != Status.CHECKED:
+                    raise RuntimeError(f"roster check: {checked.status} {checked.report.get('problems', [])[:3]}")
+                done = services.roster_import_run(services.roster_confirm(checked, acting_user=None))
+                seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+                if done.status != Status.IMPORTED or Service.objects.count() - before != rows:
+                    raise RuntimeError(f"roster import: {done.status} {done.report.get('problems', [])[:3]}")
+                transaction.set_rollback(True)
+            return (
+                f"{rows} rows ({2 * rows} records) checked and imported (rolled back), {rows / seconds:,.0f} rows/s "
+                f"({rows / cpu:,.0f} per CPU second of this process)"
+            )
+
+        run.setup = setup
         return run
 
     # ---- everything ------------------------------------------------------------------------
@@ -340,7 +552,26 @@ class Bench:
             (f"API persons ?org={self.city.code} first page", self.persons_first_page(self.city)),
             (f"API persons ?org={self.city.code} deep page", self.persons_deep_page(self.city)),
             (f"API persons ?org={self.province.code} deep page", self.persons_deep_page(self.province)),
+        ]
+        for resource in ("persons", "households"):
+            for org in (self.city, self.province):
+                name = f"{resource} ?org={org.code}"
+                ops += [
+                    (f"list API {name} page 1", self.list_page(resource, org)),
+                    (f"list API {name} page at 80 %", self.list_page(resource, org, deep=True)),
+                    (f"list API {name} cursor at 80 %", self.list_cursor(resource, org)),
+                    (f"list web {name} page 1", self.list_page(resource, org, web=True)),
+                    (f"list web {name} page at 80 %", self.list_page(resource, org, web=True, deep=True)),
+                ]
+        ops += [
+            ("API read /api/v1/me/ with HTTP Basic", self.api_read_with("basic")),
+            ("API read /api/v1/me/ with a token", self.api_read_with("token")),
             ("household file page", self.household_page()),
+            ("home page caseworker (province)", self.home_page(Role.CASEWORKER)),
+            ("home page reviewer (province)", self.home_page(Role.REVIEWER)),
+            ("home page statistics officer (province)", self.home_page(Role.STATISTICS_OFFICER)),
+            ("home indicators, first view of the day (province)", self.home_indicators(cached=False)),
+            ("home indicators, cached (province)", self.home_indicators(cached=True)),
             (f"notice builder province {self.province.code} first page", self.notice_builder(self.province)),
             (f"notice builder city {self.city.code} first page", self.notice_builder(self.city)),
             (
@@ -349,6 +580,8 @@ class Bench:
             ),
             (f"bundle export county {self.county.code}", self.bundle_export(self.county, bundle)),
             (f"bundle import county {self.county.code}", self.bundle_import(bundle)),
+            (f"bundle import {self.import_records:,} new records", self.bundle_import_new(self.import_records)),
+            (f"roster import {self.roster_rows:,} new rows", self.roster_import_new(self.roster_rows)),
         ]
         return ops
 

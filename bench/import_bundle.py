@@ -45,8 +45,19 @@ SHARES = {
 COUNTIES = ["410181", "410182", "410381", "410382"]
 
 
-def generate(records):
-    """A bundle of about ``records`` records: units, files, persons, schooling, notices and every record type."""
+def generate(records, *, tag="", born=None):
+    """A bundle of about ``records`` records: units, files, persons, schooling, notices and every record type.
+
+    ``tag`` prefixes every unit code, file number and ref, and ``born`` moves the ID numbers'
+    birth dates (``sample_id_number``), so that the bundle creates everything even in a database
+    that holds other data (``bench/harness.py`` imports it into the benchmark's database).
+    """
+    counties = [tag + c for c in COUNTIES]
+    province, cities = tag + "410000", {c: tag + c for c in ("410100", "410300")}
+
+    def id_number(seq):
+        return sample_id_number(seq) if born is None else sample_id_number(seq, born=born)
+
     from beneficiaries.id_numbers import sample_id_number
 
     day = datetime.date(2014, 1, 1)
@@ -59,16 +70,18 @@ def generate(records):
     bundle = {
         "format": "casework-bundle/1",
         "organisations": [
-            {"code": "410000", "name": "河南省总工会", "parent": None, "level": "province"},
-            {"code": "410100", "name": "郑州市总工会", "parent": "410000", "level": "city"},
-            {"code": "410300", "name": "洛阳市总工会", "parent": "410000", "level": "city"},
+            {"code": province, "name": "河南省总工会", "parent": None, "level": "province"},
+            {"code": cities["410100"], "name": "郑州市总工会", "parent": province, "level": "city"},
+            {"code": cities["410300"], "name": "洛阳市总工会", "parent": province, "level": "city"},
         ]
-        + [{"code": c, "name": f"县级工会{c}", "parent": c[:4] + "00", "level": "county"} for c in COUNTIES],
+        + [
+            {"code": c, "name": f"县级工会{c}", "parent": c[: len(tag) + 4] + "00", "level": "county"} for c in counties
+        ],
     }
-    org = [COUNTIES[i % len(COUNTIES)] for i in range(households)]
+    org = [counties[i % len(counties)] for i in range(households)]
     bundle["households"] = [
         {
-            "file_no": f"H{i:07d}",
+            "file_no": f"{tag}H{i:07d}",
             "org": org[i],
             "kind": "migrant_worker" if i % 3 else "worker",
             "single_parent_female": i % 7 == 0,
@@ -83,18 +96,18 @@ def generate(records):
         for j, relationship in enumerate(("head", "spouse", "child")):
             persons.append(
                 {
-                    "id_number": sample_id_number(3 * i + j),
+                    "id_number": id_number(3 * i + j),
                     "name": f"人员{3 * i + j}",
-                    "household": f"H{i:07d}",
+                    "household": f"{tag}H{i:07d}",
                     "relationship": relationship,
                 }
             )
     bundle["persons"] = persons
-    child = [sample_id_number(3 * i + 2) for i in range(households)]
-    adult = [sample_id_number(3 * i + (i % 2)) for i in range(households)]
+    child = [id_number(3 * i + 2) for i in range(households)]
+    adult = [id_number(3 * i + (i % 2)) for i in range(households)]
     bundle["schooling"] = [
         {
-            "ref": f"S{i}",
+            "ref": f"{tag}S{i}",
             "id_number": child[i],
             "stage": "undergraduate",
             "school": "郑州大学",
@@ -105,18 +118,18 @@ def generate(records):
     granted = min(n["aid_grants"], len(bundle["schooling"]))
     bundle["notices"] = [
         {
-            "ref": f"N{c}",
+            "ref": f"{tag}N{c}",
             "org": c,
             "posted_at": "社区公示栏",
             "starts_on": "2014-03-01",
             "ends_on": "2014-03-07",
             "entries": [{"id_number": child[i], "amount": "2000"} for i in range(granted) if org[i] == c],
         }
-        for c in COUNTIES
+        for c in counties
     ]
     bundle["aid_grants"] = [
         {
-            "ref": f"G{i}",
+            "ref": f"{tag}G{i}",
             "org": org[i],
             "id_number": child[i],
             "granted_on": (day + datetime.timedelta(days=240 + i % 60)).isoformat(),
@@ -126,8 +139,8 @@ def generate(records):
     ]
     bundle["fund_receipts"] = [
         {
-            "ref": f"F{i}",
-            "org": COUNTIES[i % 4],
+            "ref": f"{tag}F{i}",
+            "org": counties[i % 4],
             "programme": "student_aid" if i % 2 else "employment",
             "source": "union",
             "received_on": on(i),
@@ -137,8 +150,8 @@ def generate(records):
     ]
     bundle["expenditures"] = [
         {
-            "ref": f"E{i}",
-            "org": COUNTIES[i % 4],
+            "ref": f"{tag}E{i}",
+            "org": counties[i % 4],
             "programme": "employment",
             "use": "training",
             "spent_on": on(i),
@@ -147,11 +160,11 @@ def generate(records):
         for i in range(n["expenditures"])
     ]
     bundle["work_study_offers"] = [
-        {"ref": f"W{i}", "org": COUNTIES[i % 4], "unit_name": f"单位{i % 50}", "offered_on": on(i), "posts": 2}
+        {"ref": f"{tag}W{i}", "org": counties[i % 4], "unit_name": f"单位{i % 50}", "offered_on": on(i), "posts": 2}
         for i in range(n["work_study_offers"])
     ]
     bundle["institutions"] = [
-        {"code": f"I{i}", "name": f"培训机构{i}", "org": COUNTIES[i % 4], "designations": ["migrant_demo_base"]}
+        {"code": f"{tag}I{i}", "name": f"培训机构{i}", "org": counties[i % 4], "designations": ["migrant_demo_base"]}
         for i in range(100)
     ]
 
@@ -162,10 +175,10 @@ def generate(records):
         "trainings",
         n["trainings"],
         lambda i, h: {
-            "ref": f"T{i}",
+            "ref": f"{tag}T{i}",
             "org": org[h],
             "id_number": adult[h],
-            "institution": f"I{i % 100}",
+            "institution": f"{tag}I{i % 100}",
             "type": ("skills", "entrepreneurship", "domestic_service")[i % 3],
             "category": "migrant_worker",
             "started_on": on(i),
@@ -176,7 +189,7 @@ def generate(records):
         "certificates",
         n["certificates"],
         lambda i, h: {
-            "ref": f"C{i}",
+            "ref": f"{tag}C{i}",
             "id_number": adult[h],
             "issuer": "labour_dept",
             "level": "junior",
@@ -187,7 +200,7 @@ def generate(records):
         "placements",
         n["placements"],
         lambda i, h: {
-            "ref": f"P{i}",
+            "ref": f"{tag}P{i}",
             "org": org[h],
             "id_number": adult[h],
             "employer": "某厂",
@@ -201,7 +214,7 @@ def generate(records):
         "loans",
         n["loans"],
         lambda i, h: {
-            "ref": f"L{i}",
+            "ref": f"{tag}L{i}",
             "org": org[h],
             "id_number": adult[h],
             "kind": "small_loan",
@@ -214,7 +227,13 @@ def generate(records):
     person_records(
         "services",
         n["services"],
-        lambda i, h: {"ref": f"V{i}", "org": org[h], "id_number": adult[h], "type": "legal_aid", "served_on": on(i)},
+        lambda i, h: {
+            "ref": f"{tag}V{i}",
+            "org": org[h],
+            "id_number": adult[h],
+            "type": "legal_aid",
+            "served_on": on(i),
+        },
     )
     bundle["graduates"] = [
         {
@@ -228,8 +247,8 @@ def generate(records):
     ]
     bundle["job_fairs"] = [
         {
-            "ref": f"J{i}",
-            "org": COUNTIES[i % 4],
+            "ref": f"{tag}J{i}",
+            "org": counties[i % 4],
             "name": "招聘会",
             "held_on": on(i),
             "positions_total": 50,
@@ -239,8 +258,8 @@ def generate(records):
     ]
     bundle["position_offers"] = [
         {
-            "ref": f"O{i}",
-            "org": COUNTIES[i % 4],
+            "ref": f"{tag}O{i}",
+            "org": counties[i % 4],
             "employer": "国企",
             "employer_type": "state_owned",
             "offered_on": on(i),
@@ -277,9 +296,11 @@ def run_one(url, records):
     text = json.dumps(bundle, ensure_ascii=False)
     total, entries = count_records(bundle)
 
+    server = server_cpu(connection)
     started, cpu = time.perf_counter(), time.process_time()
     result = import_bundle(json.loads(text), reason="bundle import bench.json")
     first, first_cpu = time.perf_counter() - started, time.process_time() - cpu
+    server = server_cpu(connection) - server if server is not None else None
     if not result.ok:
         sys.exit("bundle refused:\n" + "\n".join(result.lines()[:20]))
     history = sum(
@@ -299,11 +320,29 @@ def run_one(url, records):
         # On a shared machine the wall clock waits for other processes; the CPU time of this one does not.
         "cpu_seconds": round(first_cpu, 2),
         "records_per_cpu_second": round(total / first_cpu),
+        # PostgreSQL: the CPU its server process spent on the import (same machine, from /proc), and
+        # the rate on both processes' CPU: what an idle machine's wall clock would show at most.
+        "server_cpu_seconds": round(server, 2) if server is not None else None,
+        "records_per_cpu_second_with_server": round(total / (first_cpu + server)) if server is not None else None,
         "reimport_seconds": round(second, 2),
         "reimport_unchanged": unchanged,
     }
     print(json.dumps(figures, ensure_ascii=False))
     return figures
+
+
+def server_cpu(connection):
+    """CPU seconds of this connection's PostgreSQL server process so far (None elsewhere, or not readable)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None  # a server on another machine
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def fresh_postgres(url):

@@ -81,7 +81,13 @@ def run_one(args):
         out.write_text(json.dumps({**previous, "generation": generation}, ensure_ascii=False, indent=1))
     elif have != args.persons:
         sys.exit(f"{url} holds {have} persons, not {args.persons}: use a fresh database")
-    bench = harness.Bench(year=synthetic.LAST_YEAR, repeat=args.repeat, timeout=args.timeout)
+    bench = harness.Bench(
+        year=synthetic.LAST_YEAR,
+        repeat=args.repeat,
+        timeout=args.timeout,
+        import_records=args.import_records,
+        roster_rows=args.roster_rows,
+    )
     rows = bench.run(only=args.only)
     if args.only and previous.get("rows"):
         # a partial run replaces only the rows it measured
@@ -134,13 +140,36 @@ def render(results):
     return "\n".join(lines)
 
 
+def _tables_without_results(text, present):
+    """``{(backend, persons): markdown}`` of the tables in the results section of ``text`` not in ``present``."""
+    if BEGIN not in text or END not in text:
+        return {}
+    block = text.split(BEGIN, 1)[1].split(END, 1)[0]
+    tables = {}
+    parts = ("\n" + block.strip("\n")).split("\n### ")[1:]
+    for part in parts:
+        heading = part.split("\n", 1)[0]
+        backend, _sep, size = heading.partition(" — ")
+        try:
+            key = (backend.strip(), int(size.split()[0].replace(",", "")))
+        except (ValueError, IndexError):
+            continue
+        if key not in present:
+            tables[key] = "### " + part.rstrip("\n") + "\n\n"
+    return tables
+
+
 def write_doc():
     order = {"sqlite": 0, "postgres": 1}
     results = [json.loads(p.read_text()) for p in RESULTS.glob("*.json")]
     results = [r for r in results if "machine" in r]  # a generation whose measuring never finished
     results.sort(key=lambda r: (r["persons"], order.get(r["backend"], 9)))
-    section = f"{BEGIN}\n{render(results)}\n{END}"
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\n"
+    # bench/results/ is not committed: the tables of runs whose results file is not here stay as they are.
+    kept = _tables_without_results(text, {(r["backend"], r["persons"]) for r in results})
+    rendered = {(r["backend"], r["persons"]): render([r]) for r in results}
+    tables = sorted({**kept, **rendered}.items(), key=lambda item: (item[0][1], order.get(item[0][0], 9)))
+    section = f"{BEGIN}\n{''.join(table for _key, table in tables)}\n{END}"
     if BEGIN in text and END in text:
         head, rest = text.split(BEGIN, 1)
         text = head + section + rest.split(END, 1)[1]
@@ -160,6 +189,10 @@ def main():
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
     parser.add_argument("--timeout", type=float, default=120, help="cancel a statement after this many seconds")
     parser.add_argument("--only", nargs="+", help="measure only operations whose label contains one of these")
+    parser.add_argument(
+        "--import-records", type=int, default=10_000, help="records of the generated bundle imported (rolled back)"
+    )
+    parser.add_argument("--roster-rows", type=int, default=2_000, help="rows of the roster imported (rolled back)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -172,6 +205,7 @@ def main():
         for backend in args.backend:
             command = [sys.executable, __file__, "--one", "--persons", str(persons), "--backend", backend]
             command += ["--seed", str(args.seed), "--repeat", str(args.repeat), "--timeout", str(args.timeout)]
+            command += ["--import-records", str(args.import_records), "--roster-rows", str(args.roster_rows)]
             if args.database_url:
                 command += ["--database-url", args.database_url]
             if args.only:

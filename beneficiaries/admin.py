@@ -227,8 +227,8 @@ class AnnualReviewAdmin(ScopedAdmin):
 
 @admin.register(Schooling)
 class SchoolingAdmin(ScopedAdmin):
-    list_display = ["ref", "person", "stage", "school", "admitted_on", "entered_on"]
-    list_filter = ["stage"]
+    list_display = ["number", "person", "stage", "grade", "school", "admitted_on", "entered_on"]
+    list_filter = ["stage", "grade"]
     list_select_related = ["person"]
     search_fields = ["ref", "school"]
     raw_id_fields = ["person"]

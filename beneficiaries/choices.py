@@ -126,6 +126,61 @@ class Stage(models.TextChoices):
     POSTGRADUATE = "postgraduate", _("研究生")
 
 
+class Grade(models.TextChoices):
+    """The year of a stage a student is in (年级), as Chinese schools name it.
+
+    专科 and 本科 share 大一…; which grades a stage has is ``GRADES_BY_STAGE``.
+    """
+
+    P1 = "p1", _("一年级")
+    P2 = "p2", _("二年级")
+    P3 = "p3", _("三年级")
+    P4 = "p4", _("四年级")
+    P5 = "p5", _("五年级")
+    P6 = "p6", _("六年级")
+    J1 = "j1", _("初一")
+    J2 = "j2", _("初二")
+    J3 = "j3", _("初三")
+    J4 = "j4", _("初四")
+    S1 = "s1", _("高一")
+    S2 = "s2", _("高二")
+    S3 = "s3", _("高三")
+    V1 = "v1", _("中职一年级")
+    V2 = "v2", _("中职二年级")
+    V3 = "v3", _("中职三年级")
+    U1 = "u1", _("大一")
+    U2 = "u2", _("大二")
+    U3 = "u3", _("大三")
+    U4 = "u4", _("大四")
+    U5 = "u5", _("大五")
+    M1 = "m1", _("研一")
+    M2 = "m2", _("研二")
+    M3 = "m3", _("研三")
+    D1 = "d1", _("博一")
+    D2 = "d2", _("博二")
+    D3 = "d3", _("博三")
+    D4 = "d4", _("博四")
+
+
+# The grades of each stage, in order: 小学 six years (五四制 five), 初中 three (五四制 four), 高中 and 中职
+# three, 专科 three, 本科 four or five (medicine, architecture), 研究生 a master's and a doctorate.
+GRADES_BY_STAGE = {
+    Stage.PRIMARY: (Grade.P1, Grade.P2, Grade.P3, Grade.P4, Grade.P5, Grade.P6),
+    Stage.JUNIOR_SECONDARY: (Grade.J1, Grade.J2, Grade.J3, Grade.J4),
+    Stage.SENIOR_SECONDARY: (Grade.S1, Grade.S2, Grade.S3),
+    Stage.SECONDARY_VOCATIONAL: (Grade.V1, Grade.V2, Grade.V3),
+    Stage.JUNIOR_COLLEGE: (Grade.U1, Grade.U2, Grade.U3),
+    Stage.UNDERGRADUATE: (Grade.U1, Grade.U2, Grade.U3, Grade.U4, Grade.U5),
+    Stage.POSTGRADUATE: (Grade.M1, Grade.M2, Grade.M3, Grade.D1, Grade.D2, Grade.D3, Grade.D4),
+}
+
+
+def grade_of_year(stage, year):
+    """The ``year``-th grade (1, 2, …) of ``stage``, or ``None`` when the stage has no such year."""
+    grades = GRADES_BY_STAGE.get(stage, ())
+    return grades[year - 1] if 1 <= year <= len(grades) else None
+
+
 class StageGroup(models.TextChoices):
     PRIMARY_JUNIOR = "primary_junior", _("小学和初中")
     SENIOR_VOCATIONAL = "senior_vocational", _("高中和中等职业教育")

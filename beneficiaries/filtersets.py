@@ -68,7 +68,7 @@ class SchoolingFilterSet(ScopedFilterSet):
 
     class Meta:
         model = Schooling
-        fields = ["org", "person", "stage", "entered_after", "entered_before"]
+        fields = ["org", "person", "stage", "grade", "entered_after", "entered_before"]
 
 
 class GraduateFilterSet(ScopedFilterSet):

@@ -5,11 +5,86 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.choices import ClosingCode, HardshipLevel, HardshipReason, IncomeSource, Relationship, ReviewOutcome
 from beneficiaries.models import Graduate, Household, Person, Schooling
+from beneficiaries.selectors import household_label, with_head_name
 from beneficiaries.services import PERSON_DETAILS
 from casework.scoping import scoped
-from casework.webforms import DateInput, ScopedFormMixin, organisations_choice_field
+from casework.webforms import DateInput, PickerInput, ScopedFormMixin, organisations_choice_field, use_pickers
 
 DATE = DateInput()
+
+
+class HouseholdPicker(PickerInput):
+    """A household file chosen by its number or its head's name, shown as 豫0101-000123 张三户."""
+
+    search_url_name = "household-picker-search"
+
+    def __init__(self, attrs=None, *, households=None):
+        self.households = households
+        attrs = {
+            "placeholder": _("输入档案编号或户主姓名查找"),
+            "data-picker-empty": _("您管辖范围内没有编号或户主姓名与此相符的档案。"),
+            **(attrs or {}),
+        }
+        super().__init__(attrs)
+
+    def format_value(self, value):
+        if isinstance(value, Household):
+            return household_label(value)
+        if isinstance(value, int) and self.households is not None:
+            household = with_head_name(self.households.filter(pk=value)).first()
+            return household_label(household) if household else ""
+        return super().format_value(value)
+
+
+class HouseholdChoiceField(forms.ModelChoiceField):
+    """A household file of ``queryset`` (the scoped choices), picked with :class:`HouseholdPicker`.
+
+    Takes the file's label (档案编号 户主户), its number, or its head's name when only one file of the
+    choices has a head of that name; a file outside the choices is refused as an unknown one.
+    """
+
+    default_error_messages = {
+        "invalid_choice": _("没有找到该档案（或不在您的管辖范围内）：请输入档案编号或户主姓名查找后选择。")
+    }
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", HouseholdPicker())
+        super().__init__(queryset, **kwargs)
+        self.widget.households = self.queryset
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        if isinstance(getattr(self, "widget", None), HouseholdPicker):
+            self.widget.households = self.queryset
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def prepare_value(self, value):
+        return value  # the widget shows a file or its pk by its label
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Household):
+            return value
+        text = str(value).strip()
+        numbers = {text, text.split()[0]} if text else set()
+        household = self.queryset.filter(file_no__in=numbers).first()
+        if household is None:
+            headed = self.queryset.filter(members__relationship=Relationship.HEAD, members__name=text)
+            named = list(headed.distinct()[:2])
+            household = named[0] if len(named) == 1 else None
+        if household is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return household
+
+    def has_changed(self, initial, data):
+        initial_pk = initial.pk if isinstance(initial, Household) else initial
+        try:
+            household = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        return str(initial_pk or "") != str(household.pk if household else "")
 
 
 class PersonPickMixin:
@@ -58,6 +133,7 @@ class RecordForm(PersonPickMixin, ScopedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        use_pickers(self, Household, HouseholdChoiceField)
         for form_field in self.fields.values():
             if isinstance(form_field, forms.DateField):
                 form_field.widget = DATE
@@ -70,12 +146,17 @@ class RecordForm(PersonPickMixin, ScopedFormMixin, forms.ModelForm):
 
 
 class PersonForm(ScopedFormMixin, forms.Form):
-    """Register a person or change one; the ID number is validated by the service (Chinese message by the field)."""
+    """Register a person or change one; the ID number is validated by the service (Chinese message by the field).
+
+    An edit shows neither the stored ID number nor the stored phone, only masked (as the admin's
+    form does): an empty field keeps them, and the phone is cleared only by ticking "清除联系电话".
+    The full numbers are read on the reveal page, each reading logged (``reveal_id_number``).
+    """
 
     name = forms.CharField(label=_("姓名"), max_length=64)
     id_number = forms.CharField(label=_("身份证号码"), max_length=18)
     phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
-    household = forms.ModelChoiceField(queryset=Household.objects.all(), label=_("所属档案"), required=False)
+    household = HouseholdChoiceField(queryset=Household.objects.all(), label=_("所属档案"), required=False)
     relationship = forms.ChoiceField(
         label=_("与户主关系"), choices=[("", "---------"), *Relationship.choices], required=False
     )
@@ -88,6 +169,7 @@ class PersonForm(ScopedFormMixin, forms.Form):
         if person is not None:
             for name in PERSON_DETAILS:
                 self.initial.setdefault(name, getattr(person, name))
+        use_pickers(self, Household, HouseholdChoiceField)  # an initial ?household= is the file's pk
         self.fields["organisation"] = organisations_choice_field(self.user, label=_("登记单位"))
         if self.user.organisation_id:
             self.fields["organisation"].initial = self.user.organisation_id
@@ -97,9 +179,24 @@ class PersonForm(ScopedFormMixin, forms.Form):
             self.fields["id_number"].help_text = _("当前：%(masked)s；不修改请留空。") % {
                 "masked": person.id_number_masked
             }
+            self.fields["phone"].help_text = _("当前：%(masked)s；不修改请留空。") % {
+                "masked": person.phone_masked or _("（无）")
+            }
+            if person.phone_encrypted:
+                self.fields["clear_phone"] = forms.BooleanField(label=_("清除联系电话"), required=False)
             self.fields.pop("organisation")
         self.order_fields(
-            ["name", "id_number", "phone", "household", "relationship", *PERSON_DETAILS, "organisation", "reason"]
+            [
+                "name",
+                "id_number",
+                "phone",
+                "clear_phone",
+                "household",
+                "relationship",
+                *PERSON_DETAILS,
+                "organisation",
+                "reason",
+            ]
         )
 
     def instance_pk(self):
@@ -112,6 +209,12 @@ class PersonForm(ScopedFormMixin, forms.Form):
         data = {key: self.cleaned_data[key] for key in ("name", "phone", "household", "relationship", *PERSON_DETAILS)}
         if self.cleaned_data.get("id_number"):
             data["id_number"] = self.cleaned_data["id_number"].strip()
+        if self.person is not None:
+            # An empty phone keeps the stored one (the form never shows it); ticking the box clears it.
+            if self.cleaned_data.get("clear_phone"):
+                data["phone"] = ""
+            elif not (data["phone"] or "").strip():
+                data.pop("phone")
         return data
 
 
@@ -153,7 +256,7 @@ class HouseholdForm(ScopedFormMixin, forms.ModelForm):
 class SchoolingForm(RecordForm):
     class Meta:
         model = Schooling
-        fields = ["person", "stage", "school", "admitted_on", "entered_on"]
+        fields = ["person", "stage", "grade", "school", "admitted_on", "entered_on"]
 
 
 class GraduateForm(RecordForm):
@@ -190,19 +293,33 @@ class WorkflowForm(ClosingFieldsMixin, forms.Form):
     reason = forms.CharField(label=_("修改原因"), max_length=200, required=False)
 
 
-class AnnualReviewForm(ClosingFieldsMixin, forms.Form):
-    """This year's review of a file; outcome "closed" is a closing (the service asks for its code, note and
-    confirmation)."""
+class ReviewFindingsForm(forms.Form):
+    """What a review found (the household's monthly income and level), both optional; on the worklist each
+    row has its own, prefixed with the file's id."""
 
-    outcome = forms.ChoiceField(label=_("核实结果"), choices=ReviewOutcome.choices)
     income_found = forms.DecimalField(
         label=_("核实家庭月收入（元）"), max_digits=14, decimal_places=2, min_value=0, required=False
     )
     level_found = forms.ChoiceField(
         label=_("核实困难程度"), choices=[("", "---------"), *HardshipLevel.choices], required=False
     )
+
+    def findings(self):
+        """``{income_found, level_found}`` as the service takes them (only those given)."""
+        return {k: v for k in ("income_found", "level_found") if (v := self.cleaned_data.get(k)) not in (None, "")}
+
+
+class AnnualReviewForm(ClosingFieldsMixin, forms.Form):
+    """This year's review of a file; outcome "closed" is a closing (the service asks for its code, note and
+    confirmation)."""
+
+    outcome = forms.ChoiceField(label=_("核实结果"), choices=ReviewOutcome.choices)
+    income_found = ReviewFindingsForm.base_fields["income_found"]
+    level_found = ReviewFindingsForm.base_fields["level_found"]
     note = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput)
+
+    findings = ReviewFindingsForm.findings
 
 
 class FileSearchForm(forms.Form):
-    q = forms.CharField(label=_("姓名、身份证号码或档案编号"), required=False)
+    q = forms.CharField(label=_("姓名、身份证号码（或后六位）或档案编号"), required=False)

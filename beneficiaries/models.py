@@ -12,11 +12,13 @@ from django.utils.translation import pgettext_lazy
 
 from beneficiaries import id_numbers
 from beneficiaries.choices import (
+    GRADES_BY_STAGE,
     STAGE_GROUP_OF,
     ClosingCode,
     DisabilityLevel,
     EmploymentStatus,
     Gender,
+    Grade,
     HardshipLevel,
     Health,
     HouseholdKind,
@@ -31,7 +33,7 @@ from beneficiaries.choices import (
 from casework import crypto
 from casework.dates import is_future
 from casework.history import HistoricalRecords
-from casework.models import Organisation, new_ref
+from casework.models import Numbered, Organisation, new_ref
 from casework.validators import code_validator
 
 
@@ -277,15 +279,23 @@ class AnnualReview(models.Model):
         return f"{self.household} {self.reviewed_on}"
 
 
+TAIL_LENGTH = 6
+# Hashed with a prefix, so the index of six characters never equals that of a whole value (keyed alike).
+TAIL_DOMAIN = "id-tail:"
+
+
 class Person(models.Model):
     """A real-name person, one record nationwide, keyed by the resident ID number.
 
     The number and the phone are stored encrypted; ``id_number_digest`` (a keyed
-    hash) makes the number unique and searchable without reading it.
+    hash) makes the number unique and searchable without reading it, and
+    ``id_tail_digest`` (a keyed hash of its last six characters, in a domain of
+    its own) finds a person by those within the user's subtree.
     """
 
     id_number_encrypted = models.TextField(editable=False)
     id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    id_tail_digest = models.CharField(max_length=64, db_index=True, editable=False, blank=True, default="")
     name = models.CharField(_("姓名"), max_length=64)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
@@ -315,6 +325,7 @@ class Person(models.Model):
         "id_number_encrypted": _("身份证号码"),
         "phone_encrypted": _("联系电话"),
         "id_number_digest": None,
+        "id_tail_digest": None,
         "birth_date": None,
         "gender": None,
     }
@@ -331,6 +342,11 @@ class Person(models.Model):
     def digest(id_number):
         return crypto.blind_index(id_numbers.normalise(id_number))
 
+    @staticmethod
+    def tail_digest(id_number):
+        """The blind index of a number's last six characters (what a caseworker reads off a paper copy)."""
+        return crypto.blind_index(TAIL_DOMAIN + id_numbers.normalise(id_number)[-TAIL_LENGTH:])
+
     @property
     def id_number(self):
         return crypto.decrypt(self.id_number_encrypted)
@@ -341,6 +357,7 @@ class Person(models.Model):
         number = id_numbers.normalise(value)
         self.id_number_encrypted = crypto.encrypt(number)
         self.id_number_digest = crypto.blind_index(number)
+        self.id_tail_digest = self.tail_digest(number)
         self.gender = id_numbers.gender(number)
         self.birth_date = id_numbers.birth_date(number)
 
@@ -376,8 +393,10 @@ class Person(models.Model):
             raise ValidationError({"relationship": _("未加入档案的人员不填写与户主关系。")})
 
 
-class Schooling(models.Model):
+class Schooling(Numbered, models.Model):
     """A school entry (升学): the stage a student entered and when."""
+
+    number_prefix = "JX"
 
     ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref, validators=[code_validator])
     person = models.ForeignKey(Person, verbose_name=_("学生"), on_delete=models.PROTECT, related_name="schooling")
@@ -390,6 +409,13 @@ class Schooling(models.Model):
         blank=True,
         validators=[not_in_future],
         help_text=_("升学以录取日期为准，未填写时以入学日期为准。"),
+    )
+    grade = models.CharField(
+        _("年级"),
+        max_length=4,
+        choices=Grade.choices,
+        blank=True,
+        help_text=_("在读年级，须与学段相符（如大专最多到大三）。"),
     )
 
     history = HistoricalRecords()
@@ -410,8 +436,17 @@ class Schooling(models.Model):
         return f"{self.school} {self.get_stage_display()}"
 
     def clean(self):
+        errors = {}
         if self.admitted_on and self.entered_on and self.admitted_on > self.entered_on:
-            raise ValidationError({"admitted_on": _("录取日期不能晚于入学日期。")})
+            errors["admitted_on"] = _("录取日期不能晚于入学日期。")
+        if self.grade and self.stage in GRADES_BY_STAGE and self.grade not in GRADES_BY_STAGE[self.stage]:
+            errors["grade"] = _("年级“%(grade)s”与学段“%(stage)s”不符，可选：%(allowed)s。") % {
+                "grade": self.get_grade_display(),
+                "stage": self.get_stage_display(),
+                "allowed": "、".join(str(Grade(g).label) for g in GRADES_BY_STAGE[self.stage]),
+            }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def advanced_on(self):

@@ -3,13 +3,15 @@
 import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.choices import Relationship
 from beneficiaries.filtersets import HouseholdFilterSet, PersonFilterSet
 from beneficiaries.models import AnnualReview, Household, Person, on_file_q
 from casework.scoping import scoped
+from casework.selectors import PICKER_LIMIT
 
 
 def persons_for(user, filters=None):
@@ -134,3 +136,31 @@ def household_changes(household, user):
     members = _while_member(list(_changes(Person, member_rows)), household, user)
     entries = [*_changes(Household, file_rows), *members]
     return sorted(entries, key=lambda e: (e["row"].history_date, e["row"].history_id), reverse=True)
+
+
+def with_head_name(households):
+    """``households`` with ``head_name``: the name of the member recorded as 户主 (the first, if several)."""
+    heads = Person.objects.filter(household=OuterRef("pk"), relationship=Relationship.HEAD).order_by("id")
+    return households.annotate(head_name=Subquery(heads.values("name")[:1]))
+
+
+def household_label(household):
+    """How a file is named where one is chosen: its number and its head (豫0101-000123 张三户)."""
+    head = getattr(household, "head_name", None)
+    if head is None and not hasattr(household, "head_name"):
+        head = household.members.filter(relationship=Relationship.HEAD).order_by("id").values_list("name", flat=True)
+        head = head.first()
+    return _("%(file_no)s %(head)s户") % {"file_no": household.file_no, "head": head} if head else household.file_no
+
+
+def households_matching(households, q, *, limit=PICKER_LIMIT):
+    """Files of ``households`` whose number contains ``q`` or whose head's name contains it, at most ``limit``:
+    the exact file number first, then by file number, each with ``head_name``."""
+    q = (q or "").strip()
+    if not q:
+        return households.none()
+    heads = Person.objects.filter(relationship=Relationship.HEAD, name__icontains=q).values("household_id")
+    found = households.filter(Q(file_no__icontains=q) | Q(pk__in=heads))
+    exact = list(with_head_name(found.filter(file_no=q)))
+    rest = with_head_name(found.exclude(file_no=q)).order_by("file_no")[: limit - len(exact)]
+    return exact + list(rest)

@@ -118,7 +118,7 @@ def person_update(person, *, acting_user, reason, data, expected_version=None):
         if number != person.id_number:
             _check_id_free(Person.digest(number), exclude_pk=person.pk)
             derived.id_number = number
-            for field in ("id_number_encrypted", "id_number_digest", "gender", "birth_date"):
+            for field in ("id_number_encrypted", "id_number_digest", "id_tail_digest", "gender", "birth_date"):
                 data[field] = getattr(derived, field)
     if "phone" in data:
         phone = (data.pop("phone") or "").strip()
@@ -455,18 +455,24 @@ def annual_review_record(
 
 
 @transaction.atomic
-def annual_review_bulk(households, *, outcome, acting_user, reason="annual review", day=None, **details):
+def annual_review_bulk(households, *, outcome, acting_user, reason="annual review", day=None, findings=None, **details):
     """One outcome for several files, all or nothing: each through :func:`annual_review_record`.
 
-    ``details`` are the review's ``note``, ``closing_code`` and ``confirm``. When any file is refused,
-    nothing is recorded and one ``ValidationError`` lists every refusal as "file number：message".
+    ``details`` are the review's ``note``, ``closing_code`` and ``confirm``; ``findings`` gives, by
+    household id, what the review found in that file (``income_found``, ``level_found``; optional). When
+    any file is refused, nothing is recorded and one ``ValidationError`` lists every refusal as
+    "file number：message".
     """
     reviews, refusals = [], []
+    findings = findings or {}
     for household in households:
+        found = findings.get(household.pk, {})
+        if unknown := sorted(set(found) - {"income_found", "level_found"}):
+            raise TypeError(f"annual_review_bulk: unknown findings {unknown}")
         try:
             reviews.append(
                 annual_review_record(
-                    household, outcome=outcome, acting_user=acting_user, reason=reason, day=day, **details
+                    household, outcome=outcome, acting_user=acting_user, reason=reason, day=day, **details, **found
                 )
             )
         except ValidationError as error:

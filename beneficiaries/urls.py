@@ -6,6 +6,7 @@ from casework.listing import record_urls
 urlpatterns = [
     path("files/", views.household_search, name="household-search"),
     path("files/new/", views.household_create, name="household-create"),
+    path("households/search/", views.household_picker_search, name="household-picker-search"),
     path("households/<int:pk>/edit/", views.household_edit, name="household-edit"),
     # Before the workflow steps, which would otherwise take "history" for a step.
     path("households/<int:pk>/history/", views.household_history, name="household-history"),

@@ -4,11 +4,14 @@ the annual review worklist, and the lists of persons, files, schooling and gradu
 The file page itself shows every app's records, so it lives at the top (``portal.views.household_detail``).
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +26,23 @@ from beneficiaries.forms import (
     GraduateForm,
     HouseholdForm,
     PersonForm,
+    ReviewFindingsForm,
     SchoolingForm,
     WorkflowForm,
 )
 from beneficiaries.models import AnnualReview, Graduate, Household, Person, Schooling
-from beneficiaries.selectors import annual_reviews_due, household_changes, households_for
-from casework import listing, private_search
+from beneficiaries.selectors import (
+    annual_reviews_due,
+    household_changes,
+    household_label,
+    households_for,
+    households_matching,
+)
+from casework import access_log, listing, private_search
 from casework.listing import Column, RecordType, generic_create, generic_update, model_form_data, run_form
+from casework.paging import ListPaginator
 from casework.scoping import scoped
+from casework.security import client_address
 from casework.webforms import add_service_errors, reason_or
 
 # --- record types (lists, exports, forms) ----------------------------------------------------------
@@ -102,6 +114,7 @@ SCHOOLING = RecordType(
         PERSON,
         PERSON_ID,
         Column(gettext_lazy("学段"), "get_stage_display", "stage"),
+        Column(gettext_lazy("年级"), "get_grade_display", "grade"),
         Column(gettext_lazy("学校"), "school", "school"),
         Column(gettext_lazy("录取日期"), "admitted_on", "admitted_on"),
         Column(gettext_lazy("入学日期"), "entered_on", "entered_on"),
@@ -152,29 +165,75 @@ listing.register(HOUSEHOLDS, PERSONS, SCHOOLING, GRADUATES, ANNUAL_REVIEWS)
 # --- file search ----------------------------------------------------------------------------------
 
 
+def id_search_kind(q):
+    """``"full"`` for a whole resident ID number, ``"tail"`` for its last six characters, else ``None``."""
+    q = (q or "").strip().upper()
+    if len(q) == 18:
+        return "full"
+    if TAIL_PATTERN.fullmatch(q):
+        return "tail"
+    return None
+
+
+def persons_by_id(persons, q):
+    """``persons`` whose ID number is ``q`` (whole) or ends with ``q`` (six characters), through the blind
+    indexes; nothing when ``q`` is neither."""
+    kind = id_search_kind(q)
+    if kind == "full":
+        return persons.filter(id_number_digest=Person.digest(q))
+    if kind == "tail":
+        return persons.filter(id_tail_digest=Person.tail_digest(q))
+    return persons.none()
+
+
 def search_households(user, q):
-    """Files matching ``q``: a resident ID number (exact, through the blind index), a file number, or a
-    member's name."""
+    """Files matching ``q``: a member's resident ID number (whole, or its last six characters, through the
+    blind indexes), a file number, or a member's name."""
     households = scoped(Household.objects.select_related("organisation"), user)
     q = (q or "").strip()
     if not q:
         return households
     match = Q(file_no__icontains=q) | Q(members__name__icontains=q)
-    if len(q) == 18:
-        match |= Q(members__id_number_digest=Person.digest(q))
+    if id_search_kind(q):
+        found = persons_by_id(scoped(Person.objects.all(), user), q).values("household_id")
+        match |= Q(pk__in=found)
     return households.filter(match).distinct()
 
 
-SEARCH_PRIVATE = ("q",)  # what is typed may be a full ID number: it never goes into the URL
+def search_persons_outside_files(user, q):
+    """Persons of the user's subtree in no household file, by name or ID number (whole or last six)."""
+    q = (q or "").strip()
+    persons = scoped(Person.objects.filter(household__isnull=True).select_related("organisation"), user)
+    if not q:
+        return persons.none()
+    by_id = persons_by_id(persons, q).values("pk")
+    return persons.filter(Q(name__icontains=q) | Q(pk__in=by_id)).order_by("name", "pk")
+
+
+SEARCH_PRIVATE = ("q",)  # what is typed may be an ID number, whole or in part: it never goes into the URL
+TAIL_PATTERN = re.compile(r"\d{5}[\dX]")
+OUTSIDE_FILES_SHOWN = 20
+
+
+def _log_id_search(request, q):
+    """A search by ID number is written to the access log (once, when it is sent), one row per person found."""
+    kind = id_search_kind(q)
+    if kind is None:
+        return
+    purpose = _("档案查询：按身份证号码查找") if kind == "full" else _("档案查询：按身份证号码后六位查找")
+    persons = persons_by_id(scoped(Person.objects.all(), request.user), q)
+    access_log.log_id_search(persons, request.user, purpose, ip_address=client_address(request))
 
 
 @login_required
 def household_search(request):
     """The search form is posted; the results' URL carries a token in place of what was typed."""
     if request.method == "POST":
+        _log_id_search(request, request.POST.get("q", ""))
         return private_search.redirect_to_results(request, request.POST, SEARCH_PRIVATE)
     moved = private_search.moved_out_of_the_url(request, SEARCH_PRIVATE)
     if moved:
+        _log_id_search(request, request.GET.get("q", ""))
         return moved
     query = private_search.search_query(request, SEARCH_PRIVATE)
     if query is None:
@@ -182,14 +241,39 @@ def household_search(request):
     form = FileSearchForm(query or None)
     q = form.data.get("q", "") if form.is_bound else ""
     households = search_households(request.user, q).order_by("file_no")
-    page = Paginator(households, listing.PAGE_SIZE).get_page(query.get("page"))
+    page = ListPaginator(households, listing.PAGE_SIZE).get_page(query.get("page"))
     members = {}
     for person in Person.objects.filter(household__in=list(page.object_list)).order_by("household_id", "id"):
         members.setdefault(person.household_id, []).append(person)
     rows = [{"household": h, "members": members.get(h.pk, [])} for h in page.object_list]
-    context = {"form": form, "page": page, "rows": rows, "q": q}
+    outside = list(search_persons_outside_files(request.user, q)[: OUTSIDE_FILES_SHOWN + 1])
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "q": q,
+        "outside": outside[:OUTSIDE_FILES_SHOWN],
+        "outside_more": len(outside) > OUTSIDE_FILES_SHOWN,
+    }
     template = "beneficiaries/search_results.html" if request.headers.get("HX-Request") else "beneficiaries/search.html"
     return render(request, template, context)
+
+
+@login_required
+def household_picker_search(request):
+    """The household pickers' search (``?q=``): at most 20 files of the user's subtree by number or head's name."""
+    households = scoped(Household.objects.select_related("organisation"), request.user)
+    results = [
+        {
+            "id": household.pk,
+            "file_no": household.file_no,
+            "head": household.head_name or "",
+            "value": household_label(household),
+            "detail": household.organisation.name,
+        }
+        for household in households_matching(households, request.GET.get("q", ""))
+    ]
+    return JsonResponse({"results": results})
 
 
 # --- the file's history and workflow --------------------------------------------------------------
@@ -308,9 +392,9 @@ def person_create(request):
 @login_required
 def person_edit(request, pk):
     person = get_object_or_404(scoped(Person.objects.select_related("household"), request.user), pk=pk)
+    # The stored phone is not put into the form (it shows masked, as the ID number does).
     initial = {
         "name": person.name,
-        "phone": person.phone,
         "household": person.household_id,
         "relationship": person.relationship,
     }
@@ -361,10 +445,21 @@ def annual_review_bulk(request):
         form.add_error(None, _("%(no)s：该档案今年已经核实或已不在档，不在待核实名单中。") % {"no": file_no})
     if chosen - due and not form.errors:  # ids outside the user's subtree answer like unknown ones
         form.add_error(None, _("所选档案不存在。"))
+    # What the review found in each file: the row's own income and level, optional.
+    findings = {}
+    for household in households:
+        row = ReviewFindingsForm(request.POST, prefix=str(household.pk))
+        if not row.is_valid():
+            for name, errors in row.errors.items():
+                for message in errors:
+                    form.add_error(None, f"{household.file_no}：{row.fields[name].label}：{message}")
+        elif found := row.findings():
+            findings[household.pk] = found
     if not form.errors:
         try:
             services.annual_review_bulk(
                 households,
+                findings=findings,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
                 closing_code=form.cleaned_data["closing_code"],
@@ -391,11 +486,14 @@ def annual_review_bulk(request):
 @require_POST
 def annual_review_submit(request, pk):
     household = get_object_or_404(scoped(Household.objects.all(), request.user), pk=pk)
-    form = AnnualReviewForm(request.POST)
+    # From the worklist, the row's button sends the whole list's form: this file's fields carry its id.
+    prefix = str(household.pk) if f"{household.pk}-outcome" in request.POST else None
+    form = AnnualReviewForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:
             services.annual_review_record(
                 household,
+                **form.findings(),
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
                 closing_code=form.cleaned_data["closing_code"],

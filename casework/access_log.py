@@ -44,6 +44,29 @@ def reveal_id_number(person, user, purpose, *, ip_address=None):
     return person.id_number
 
 
+@transaction.atomic
+def log_id_search(persons, user, purpose, *, ip_address=None):
+    """One access-log row per person that a search by ID number (the whole or its last six characters)
+    found in the user's subtree: the search tells who holds the number, so it is logged like a reading.
+
+    ``persons`` are already scoped by the caller; returns how many rows were written.
+    """
+    rows = [
+        AccessLog(
+            user=user,
+            user_name=user.get_username(),
+            person_id=person.pk,
+            person_name=person.name,
+            organisation_id=person.organisation_id,
+            purpose=str(purpose)[: AccessLog._meta.get_field("purpose").max_length],
+            ip_address=ip_address or None,
+        )
+        for person in persons
+    ]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)
+
+
 def access_log_for(user, *, person_id=None):
     """The readings a user may audit: those about persons of their subtree, newest first."""
     rows = scoped(AccessLog.objects.all(), user)

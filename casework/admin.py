@@ -15,10 +15,13 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from casework import guards
 from casework.access_log import access_log_for
 from casework.choices import Role
-from casework.models import AccessLog, Organisation, User
+from casework.models import AccessLog, ApiToken, Organisation, User
 from casework.scoping import scope_filter, scoped
 from casework.services import (
     ACCOUNT_ACCESS_FIELDS,
+    api_token_check,
+    api_token_create,
+    api_token_revoke,
     check_version,
     current_version,
     model_delete,
@@ -153,6 +156,19 @@ class ScopedAdmin(SimpleHistoryAdmin):
         # A revert is a save like any other: one transaction, the row locked by the version check.
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+    # A choice of these is searched (the admin's autocomplete, answered by that model's scoped admin and
+    # its ``search_fields``), never a select of every row: a province has tens of thousands of units.
+    searched_choices = ("casework.Organisation", "beneficiaries.Household")
+
+    def get_autocomplete_fields(self, request):
+        fields = list(super().get_autocomplete_fields(request))
+        for field in self.model._meta.fields:
+            related = field.related_model if field.many_to_one else None
+            searched = related is not None and related._meta.label in self.searched_choices
+            if searched and field.editable and field.name not in fields and self.admin_site.is_registered(related):
+                fields.append(field.name)
+        return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -368,6 +384,98 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ApiTokenAdminForm(ScopedAdminForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name", "user", "expires_at"]
+
+    def clean_user(self):
+        user = self.cleaned_data.get("user")
+        if user is not None:
+            try:
+                api_token_check(self.acting_user, user)
+            except PermissionDenied as exc:
+                raise ValidationError(str(exc) or _("该账号不在您单位的管辖范围内。")) from None
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict.get("user", exc.messages)) from None
+        return user
+
+    def _post_clean(self):
+        # The secret and its hash are made by the service on save, not by the form.
+        forms.ModelForm._post_clean(self)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ScopedAdmin):
+    """API tokens of the accounts in the user's subtree: listed, created (the secret shown once) and
+    revoked through the services; never edited or deleted, so that the history says who used what."""
+
+    form = ApiTokenAdminForm
+    list_display = ["name", "prefix", "user", "unit", "created_by", "created_at", "last_used_at", "expires_at", "state"]
+    list_select_related = ["user__organisation", "created_by"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    actions = ["revoke"]
+    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+    @admin.display(description=_("所属单位"))
+    def unit(self, obj):
+        return obj.user.organisation
+
+    @admin.display(description=_("状态"))
+    def state(self, obj):
+        if obj.revoked_at is not None:
+            return _("已吊销")
+        if not obj.is_usable():
+            return _("已过期")
+        return _("有效")
+
+    def get_fields(self, request, obj=None):
+        return ["name", "user", "expires_at"] if obj is None else ["name", "user", "expires_at", *self.readonly_fields]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a token is revoked and replaced, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked tokens stay, with their history
+
+    def has_revoke_permission(self, request):
+        return self._may_write(request)
+
+    @admin.action(description=_("吊销所选令牌"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        revoked = 0
+        for token in queryset:
+            if token.revoked_at is None:
+                api_token_revoke(token, acting_user=request.user, reason=self.admin_reason(request, "revoke"))
+                revoked += 1
+        self.message_user(request, _("已吊销 %(n)s 个令牌。") % {"n": revoked})
+
+    def save_model(self, request, obj, form, change):
+        token, secret = api_token_create(
+            name=form.cleaned_data["name"],
+            user=form.cleaned_data["user"],
+            expires_at=form.cleaned_data.get("expires_at"),
+            acting_user=request.user,
+            reason=self.admin_reason(request, "add"),
+        )
+        obj.__dict__.update(token.__dict__)
+        request._api_token_secret = secret
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The secret is shown on this page only, never stored, never put in a message cookie.
+        from django.template.response import TemplateResponse
+
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "token": obj,
+            "secret": request._api_token_secret,
+            "title": _("令牌已创建"),
+        }
+        return TemplateResponse(request, "casework/admin/api_token_created.html", context)
 
 
 admin.site.site_header = _("工会困难职工帮扶管理系统")

@@ -15,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +26,9 @@ from django.utils.translation import gettext_lazy
 
 from casework import exports, private_search
 from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
+from casework.models import Numbered
+from casework.routers import reporting_db
+from casework.paging import ListPaginator
 from casework.scoping import scoped
 from casework.webforms import DateInput, add_service_errors, reason_or
 
@@ -68,6 +70,12 @@ class RecordType:
     detail_url: Any = None  # callable(obj) -> url of the page the row opens
     title: Any = None
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # Every numbered record shows its short number first (casework.models.Numbered), on the page and in
+        # the export alike; the 32-character ref is the bundle's key, not what people read.
+        if issubclass(self.model, Numbered) and not any(column.value == "number" for column in self.columns):
+            self.columns = [Column(gettext_lazy("编号"), "number", "id"), *self.columns]
 
     @property
     def label(self):
@@ -202,7 +210,7 @@ def record_list(request, kind):
     if answer:
         return answer
     filterset, queryset, sort = filtered(record_type, request, query)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"object": obj, "cells": [column(obj) for column in record_type.columns], "url": record_type.row_url(obj)}
         for obj in page.object_list
@@ -242,7 +250,8 @@ def record_export(request, kind, fmt):
         return answer
     filterset, queryset, sort = filtered(record_type, request, query)
     headers = [str(column.label) for column in record_type.columns]
-    rows = [[_cell(column(obj)) for column in record_type.columns] for obj in queryset.iterator(chunk_size=500)]
+    with reporting_db():  # a replica's, when one is configured (casework/routers.py)
+        rows = [[_cell(column(obj)) for column in record_type.columns] for obj in queryset.iterator(chunk_size=500)]
     filters = {key: query.getlist(key) if len(query.getlist(key)) > 1 else value for key, value in query.items()}
     exports.export_log_record(
         acting_user=request.user,
@@ -252,7 +261,7 @@ def record_export(request, kind, fmt):
         rows=len(rows),
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    name = f"{record_type.slug}-{stamp}.{fmt}"
+    name = f"{record_type.label}-{stamp}.{fmt}"  # 培训-20141130-093000.xlsx: the list's name, not its slug
     if fmt == "csv":
         response = HttpResponse(exports.as_csv(headers, rows), content_type="text/csv; charset=utf-8")
     else:

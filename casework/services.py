@@ -324,3 +324,77 @@ def user_set_password(user, *, password, acting_user, reason="set password"):
     set_change_reason(user, user=acting_user, reason=reason)
     user.save(update_fields=["password"])
     return user
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+API_TOKEN_PREFIX = "cw_"  # noqa: S105 (a marker, not a secret)
+API_TOKEN_TOUCH_SECONDS = 60  # last_used_at moves at most this often (one UPDATE a minute per token)
+
+
+def api_token_digest(secret):
+    """The SHA-256 (hex) of a token's secret: what the database keeps and looks a request's token up by."""
+    import hashlib
+
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_token_check(acting_user, user):
+    """Refuse a token for ``user`` unless ``acting_user`` manages that account (:func:`user_check`).
+
+    A token acts as its account, so whoever may manage the account may issue it one, and nobody
+    else; the account must be active and attached to a unit (its scope). ``acting_user=None`` is a
+    command run on the server.
+    """
+    user_check(acting_user, user, {})
+    if not user.is_active:
+        raise ValidationError({"user": _("该账号已停用，不能为其创建令牌。")})
+    if user.organisation_id is None and not user.is_superuser:
+        raise ValidationError({"user": _("该账号不属于任何单位，不能为其创建令牌。")})
+
+
+@transaction.atomic
+def api_token_create(*, name, user, acting_user, reason="create API token", expires_at=None):
+    """A new token acting as ``user``; returns ``(token, secret)``. The secret (32 random bytes) is
+    returned here only: the database keeps its SHA-256."""
+    import secrets
+
+    from casework.models import ApiToken
+
+    api_token_check(acting_user, user)
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        name=name,
+        user=user,
+        prefix=secret[: len(API_TOKEN_PREFIX) + 6],
+        key_hash=api_token_digest(secret),
+        created_by=acting_user,
+        expires_at=expires_at,
+    )
+    model_save(token, acting_user=acting_user, reason=reason)
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(token, *, acting_user, reason="revoke API token"):
+    """Revoke ``token`` from now on (kept, with its history, for the record); a revoked token stays revoked."""
+    from casework.models import ApiToken
+
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user__organisation").get(pk=token.pk)
+    user_check(acting_user, token.user, {})
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    return model_save(token, acting_user=acting_user, reason=reason)
+
+
+def api_token_touch(token, now=None):
+    """Note that ``token`` was used: at most one UPDATE a minute, no history row (``last_used_at`` is
+    bookkeeping like ``User.last_login``, excluded from the token's history)."""
+    from casework.models import ApiToken
+
+    now = now or timezone.now()
+    if token.last_used_at is not None and (now - token.last_used_at).total_seconds() < API_TOKEN_TOUCH_SECONDS:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

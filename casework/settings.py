@@ -1,7 +1,7 @@
 """Settings for the union casework system.
 
 Everything that differs between machines comes from the environment:
-``DATABASE_URL``, ``DJANGO_DEBUG``, ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``,
+``DATABASE_URL``, ``DATABASE_REPLICA_URL``, ``DJANGO_DEBUG``, ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``,
 ``CASEWORK_ENCRYPTION_KEYS``, ``CASEWORK_BLIND_INDEX_KEY`` and ``CASEWORK_TRUSTED_PROXIES``
 (see README, "Security"). DEBUG is off unless ``DJANGO_DEBUG`` turns it on (``make demo``
 does; the test suite runs with ``casework.settings_test``).
@@ -113,11 +113,28 @@ DATABASES = {
 if os.environ.get("TEST_DATABASE_NAME"):
     # Lets two test runs share one PostgreSQL server without sharing a database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+# The cache holds what is dear to compute and may be a day old: the home page's target indicators,
+# once per unit and day (portal.selectors.indicators). Each process has its own memory by default;
+# CASEWORK_CACHE=database shares one cache between every gunicorn worker and server (its table is
+# made by ``manage.py createcachetable``, which ``make migrate`` runs); docs/deployment.md.
+if os.environ.get("CASEWORK_CACHE", "").strip().lower() == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "casework_cache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "casework"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The returns are single large aggregate queries: PostgreSQL's JIT compiles them on every
     # call and the compiling costs more than it saves (A1 at 10^6 persons: 5.1 s with JIT,
     # 0.59 s without; docs/benchmarks.md, finding 1).
     DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "options": "-c jit=off"}
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # A PostgreSQL streaming replica of the primary: the reports (returns, drill-downs, ledgers,
+    # exports) read from it, writes and filings stay on the primary (casework/routers.py,
+    # docs/deployment.md "Read replica"). The suite treats it as the primary itself.
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["OPTIONS"] = {**DATABASES["replica"].get("OPTIONS", {}), "options": "-c jit=off"}
+DATABASE_ROUTERS = ["casework.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "casework.User"
@@ -222,6 +239,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
+        # Scripts: a token per client, revocable, acting as one account (casework.models.ApiToken).
+        "casework.api.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["casework.permissions.IsScopedUser"],
     # A body nested too deep is a 400, not a server error (casework.api.parsers).

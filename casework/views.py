@@ -1,9 +1,11 @@
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,9 +15,20 @@ from rest_framework.exceptions import ParseError
 from casework import listing
 from casework.api.parsers import parse_json_file
 from casework.bundle.limits import bundle_too_large
+from casework.display import list_label
 from casework.listing import Column, RecordType
 from casework.models import ExportLog
+from casework.selectors import UNIT_SCOPES, unit_paths, units_matching
 from casework.services import user_set_password
+
+
+def model_label(label):
+    """An exported list by its name (培训), not the model's ``app.Model`` label the log keeps."""
+    try:
+        return list_label(apps.get_model(label))
+    except (LookupError, ValueError):
+        return label
+
 
 # The audit log of exports, readable by the units above the exporting user (no form: nobody edits it).
 listing.register(
@@ -29,7 +42,7 @@ listing.register(
             Column(gettext_lazy("导出时间"), "exported_at", "exported_at"),
             Column(gettext_lazy("导出人账号"), "user_name", "user_name"),
             Column(gettext_lazy("导出人单位"), "organisation.name", "organisation__path"),
-            Column(gettext_lazy("数据类型"), "model", "model"),
+            Column(gettext_lazy("数据类型"), lambda log: model_label(log.model), "model"),
             Column(gettext_lazy("筛选条件"), "filters"),
             Column(gettext_lazy("文件格式"), "file_format", "file_format"),
             Column(gettext_lazy("导出行数"), "rows", "rows"),
@@ -91,3 +104,22 @@ def bundle_import(request):
                     dry_run=form.cleaned_data["dry_run"],
                 )
     return render(request, "casework/bundle_import.html", {"form": form, "result": result})
+
+
+@login_required
+def unit_search(request):
+    """The unit pickers' search (``?q=洛阳``): at most 20 units of the user's choices, nearest the top first.
+
+    ``?scope=`` names the choices (:data:`casework.selectors.UNIT_SCOPES`): the user's subtree, or the
+    units a fund receipt may name as 上级拨付. Nothing outside them is found.
+    """
+    choices = UNIT_SCOPES.get(request.GET.get("scope") or "subtree")
+    if choices is None:
+        raise Http404
+    units = list(units_matching(choices(request.user), request.GET.get("q", "")))
+    paths = unit_paths(units)
+    results = [
+        {"id": unit.pk, "code": unit.code, "name": unit.name, "path": paths[unit.pk], "value": str(unit)}
+        for unit in units
+    ]
+    return JsonResponse({"results": results})

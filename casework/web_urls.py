@@ -10,5 +10,6 @@ urlpatterns = [
     path("password/", views.password_change, name="password-change"),
     path("records/", views.records_index, name="records"),
     path("import/", views.bundle_import, name="bundle-import"),
+    path("units/search/", views.unit_search, name="unit-search"),
     *record_urls("export-log"),
 ]

@@ -37,43 +37,43 @@ class PersonRecordAdmin(ScopedAdmin):
 
 @admin.register(Training)
 class TrainingAdmin(PersonRecordAdmin):
-    list_display = ["ref", "person", "institution", "type", "category", "started_on", "ended_on"]
+    list_display = ["number", "person", "institution", "type", "category", "started_on", "ended_on"]
     list_filter = ["type", "category", "order_based", "targeted"]
 
 
 @admin.register(Certificate)
 class CertificateAdmin(ScopedAdmin):
-    list_display = ["ref", "person", "issuer", "level", "issued_on", "via_assessment"]
+    list_display = ["number", "person", "issuer", "level", "issued_on", "via_assessment"]
     list_filter = ["issuer", "level", "via_assessment"]
     raw_id_fields = ["person"]
 
 
 @admin.register(Placement)
 class PlacementAdmin(PersonRecordAdmin):
-    list_display = ["ref", "person", "employer", "channel", "category", "employed_on", "contract_months"]
+    list_display = ["number", "person", "employer", "channel", "category", "employed_on", "contract_months"]
     list_filter = ["channel", "category"]
 
 
 @admin.register(Loan)
 class LoanAdmin(PersonRecordAdmin):
-    list_display = ["ref", "person", "kind", "category", "lent_on", "amount", "jobs_created"]
+    list_display = ["number", "person", "kind", "category", "lent_on", "amount", "jobs_created"]
     list_filter = ["kind", "category"]
 
 
 @admin.register(Service)
 class ServiceAdmin(PersonRecordAdmin):
-    list_display = ["ref", "person", "type", "served_on", "amount"]
+    list_display = ["number", "person", "type", "served_on", "amount"]
     list_filter = ["type"]
 
 
 @admin.register(JobFair)
 class JobFairAdmin(ScopedAdmin):
-    list_display = ["ref", "name", "organisation", "held_on", "positions_total", "positions_for_graduates"]
+    list_display = ["number", "name", "organisation", "held_on", "positions_total", "positions_for_graduates"]
 
 
 @admin.register(PositionOffer)
 class PositionOfferAdmin(ScopedAdmin):
-    list_display = ["ref", "employer", "employer_type", "organisation", "offered_on", "positions"]
+    list_display = ["number", "employer", "employer_type", "organisation", "offered_on", "positions"]
     list_filter = ["employer_type"]
 
 

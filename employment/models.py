@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from beneficiaries.models import Graduate, Person, not_in_future
 from casework.choices import Category
 from casework.history import HistoricalRecords
-from casework.models import Organisation, Record, new_ref
+from casework.models import Numbered, Organisation, Record, new_ref
 from casework.validators import code_validator
 from employment.choices import (
     CertificateLevel,
@@ -58,6 +58,8 @@ class Institution(models.Model):
 class Training(Record):
     """One person's enrolment in a training (培训)."""
 
+    number_prefix = "PX"
+
     person = models.ForeignKey(Person, verbose_name=_("学员"), on_delete=models.PROTECT, related_name="trainings")
     institution = models.ForeignKey(
         Institution, verbose_name=_("培训机构"), on_delete=models.PROTECT, related_name="trainings"
@@ -85,9 +87,11 @@ class Training(Record):
             raise ValidationError({"ended_on": _("结束日期不能早于开始日期。")})
 
 
-class Certificate(models.Model):
+class Certificate(Numbered, models.Model):
     """A vocational certificate (职业资格证书); it carries no organisation, so it is no ``Record``, but its
     ``ref`` works like one: generated when typed in, the bundle's key when imported."""
+
+    number_prefix = "ZS"
 
     ref = models.CharField(_("编号"), max_length=64, unique=True, default=new_ref, validators=[code_validator])
     person = models.ForeignKey(Person, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="certificates")
@@ -107,11 +111,13 @@ class Certificate(models.Model):
         indexes = [models.Index(fields=["person", "issued_on"])]
 
     def __str__(self):
-        return self.ref
+        return self.number or self.ref
 
 
 class Placement(Record):
     """A person taking up employment (就业), and through which channel."""
+
+    number_prefix = "JY"
 
     person = models.ForeignKey(Person, verbose_name=_("就业人员"), on_delete=models.PROTECT, related_name="placements")
     employer = models.CharField(_("就业单位"), max_length=200)
@@ -132,6 +138,8 @@ class Placement(Record):
 class Loan(Record):
     """A small loan, borrowing or loan assistance (小额贷款)."""
 
+    number_prefix = "DK"
+
     person = models.ForeignKey(Person, verbose_name=_("借款人"), on_delete=models.PROTECT, related_name="loans")
     kind = models.CharField(_("种类"), max_length=32, choices=LoanKind.choices)
     category = models.CharField(_("人员类别"), max_length=32, choices=Category.choices)
@@ -151,6 +159,8 @@ class Loan(Record):
 
 class Service(Record):
     """A free employment service (就业服务) given to one person."""
+
+    number_prefix = "FW"
 
     person = models.ForeignKey(Person, verbose_name=_("服务对象"), on_delete=models.PROTECT, related_name="services")
     type = models.CharField(_("服务类型"), max_length=32, choices=ServiceType.choices)
@@ -178,6 +188,8 @@ class Service(Record):
 class JobFair(Record):
     """A job fair or similar event (招聘会)."""
 
+    number_prefix = "ZP"
+
     name = models.CharField(_("名称"), max_length=200)
     held_on = models.DateField(_("举办日期"), validators=[not_in_future])
     positions_total = models.PositiveIntegerField(_("提供岗位数"))
@@ -201,6 +213,8 @@ class JobFair(Record):
 
 class PositionOffer(Record):
     """Positions offered for graduates by an employer (岗位)."""
+
+    number_prefix = "GW"
 
     employer = models.CharField(_("提供单位"), max_length=200)
     employer_type = models.CharField(_("单位类型"), max_length=32, choices=EmployerType.choices)

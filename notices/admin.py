@@ -13,7 +13,7 @@ from notices.models import Notice, NoticeEntry, Objection
 
 @admin.register(Notice)
 class NoticeAdmin(ScopedAdmin):
-    list_display = ["ref", "title", "kind", "organisation", "posted_at", "starts_on", "ends_on", "status"]
+    list_display = ["number", "title", "kind", "organisation", "posted_at", "starts_on", "ends_on", "status"]
     list_filter = ["status", "kind"]
     list_select_related = ["organisation"]
     search_fields = ["ref", "title"]

@@ -86,22 +86,21 @@ def first_grant_needs_notice(grants):
                 Objection.objects.filter(notice=OuterRef("notice"), person=OuterRef("person"), upheld=True)
             )
         )
-        .values_list("person_id", "notice__ref", "notice__ends_on", "struck_off", "objection_upheld")
+        .values_list("person_id", "notice_id", "notice__starts_on", "notice__ends_on", "struck_off", "objection_upheld")
     )
-    for person_id, ref, ends_on, struck_off, upheld in entries:
-        listings[person_id].append((ref, ends_on, struck_off or upheld))
+    for person_id, notice_id, starts_on, ends_on, struck_off, upheld in entries:
+        listings[person_id].append((Notice.short_number(notice_id, starts_on), ends_on, struck_off or upheld))
 
     for index, grant, key in firsts:
         found = listings.get(key, [])
-        clean = [(ref, ends_on) for ref, ends_on, blocked in found if not blocked]
-        if any(ends_on < grant.granted_on for _ref, ends_on in clean):
+        clean = [(number, ends_on) for number, ends_on, blocked in found if not blocked]
+        if any(ends_on < grant.granted_on for _number, ends_on in clean):
             continue
         if clean:
-            ref, ends_on = max(clean, key=lambda c: c[1])
-            message = _("首次发放助学款须在公示期结束之后：公示 %(ref)s 至 %(ends_on)s 结束，发放日期须晚于该日。") % {
-                "ref": ref,
-                "ends_on": ends_on.isoformat(),
-            }
+            number, ends_on = max(clean, key=lambda c: c[1])
+            message = _(
+                "首次发放助学款须在公示期结束之后：公示 %(number)s 至 %(ends_on)s 结束，发放日期须晚于该日。"
+            ) % {"number": number, "ends_on": ends_on.isoformat()}
         elif found:
             message = _("该学生在公示中被提出的异议经核实成立，不能发放助学款。")
         else:
@@ -160,13 +159,18 @@ def household_notice_starts(household, ref, acting_user):
     notice = scoped(Notice.objects.all(), acting_user).filter(ref=ref).first()
     if notice is None:
         raise ValidationError({"notice": _("没有编号为 %(ref)s 的公示。") % {"ref": ref}})
+    # Named by its short number from here on (the ref is the interchange key, not what people read).
+    number = notice.number
     if notice.status != NoticeStatus.PUBLISHED:
-        raise ValidationError({"notice": _("公示 %(ref)s 尚未发布或已撤回。") % {"ref": ref}})
+        raise ValidationError({"notice": _("公示 %(number)s 尚未发布或已撤回。") % {"number": number}})
     if not NoticeEntry.objects.filter(notice=notice, person__household=household).exists():
-        raise ValidationError({"notice": _("公示 %(ref)s 的名单中没有本户成员。") % {"ref": ref}})
+        raise ValidationError({"notice": _("公示 %(number)s 的名单中没有本户成员。") % {"number": number}})
     if is_future(notice.starts_on):
         raise ValidationError(
-            {"notice": _("公示 %(ref)s 于 %(day)s 开始，开始后才能登记。") % {"ref": ref, "day": notice.starts_on}}
+            {
+                "notice": _("公示 %(number)s 于 %(day)s 开始，开始后才能登记。")
+                % {"number": number, "day": notice.starts_on}
+            }
         )
     return notice.starts_on
 
@@ -176,23 +180,29 @@ def household_filing_problem(household, day):
     published, must have ended before ``day``, and no objection against a member it lists may be upheld or
     still undecided."""
     notice = Notice.objects.filter(ref=household.notice_ref).first()
-    ref = household.notice_ref
+    number = notice.number if notice is not None else household.notice_ref
     if notice is None or notice.status != NoticeStatus.PUBLISHED:
-        return _("公示 %(ref)s 已撤回或不存在，须重新公示后才能建档。") % {"ref": ref}
+        return _("公示 %(number)s 已撤回或不存在，须重新公示后才能建档。") % {"number": number}
     if notice.ends_on >= day:
-        return _("建档须在公示期结束之后：公示 %(ref)s 至 %(ends_on)s 结束，建档日期须晚于该日。") % {
-            "ref": ref,
+        return _("建档须在公示期结束之后：公示 %(number)s 至 %(ends_on)s 结束，建档日期须晚于该日。") % {
+            "number": number,
             "ends_on": notice.ends_on.isoformat(),
         }
     objections = Objection.objects.filter(notice=notice, person__household=household).select_related("person")
     upheld = objections.filter(upheld=True).first()
     if upheld is not None:
-        return _("公示 %(ref)s 中对%(name)s的异议经核实成立，不能建档。") % {"ref": ref, "name": upheld.person.name}
+        return _("公示 %(number)s 中对%(name)s的异议经核实成立，不能建档。") % {
+            "number": number,
+            "name": upheld.person.name,
+        }
     pending = objections.filter(upheld__isnull=True).first()
     if pending is not None:
-        return _("公示 %(ref)s 中对%(name)s的异议尚未处理，不能建档。") % {"ref": ref, "name": pending.person.name}
+        return _("公示 %(number)s 中对%(name)s的异议尚未处理，不能建档。") % {
+            "number": number,
+            "name": pending.person.name,
+        }
     if NoticeEntry.objects.filter(notice=notice, person__household=household, struck_off=True).exists():
-        return _("公示 %(ref)s 中本户成员已因异议成立被除名，不能建档。") % {"ref": ref}
+        return _("公示 %(number)s 中本户成员已因异议成立被除名，不能建档。") % {"number": number}
     return None
 
 

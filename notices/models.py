@@ -62,7 +62,20 @@ class Notice(Record):
         ]
 
     def __str__(self):
-        return f"{self.title or _('公示')}（{self.ref}）"
+        return f"{self.title or _('公示')}（{self.number}）"
+
+    @classmethod
+    def short_number(cls, pk, starts_on=None):
+        """``2014-0007``: the year the notice starts and its id (``casework.models.Numbered``)."""
+        if pk is None:
+            return ""
+        return f"{starts_on.year}-{pk:04d}" if starts_on else f"{pk:04d}"
+
+    @property
+    def number(self):
+        return self.short_number(self.pk, self.starts_on)
+
+    number.fget.short_description = _("编号")
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from beneficiaries.choices import Stage
 from beneficiaries.id_numbers import mask
+from casework import printing
 from notices import selectors
 
 ADULT_AGE = 18
@@ -81,7 +82,7 @@ def print_context(notice):
 
 def stylesheet():
     """The print stylesheet's text; the PDF carries it inline (WeasyPrint reads no static URL)."""
-    return (Path(__file__).parent / "static" / "notices" / "print.css").read_text(encoding="utf-8")
+    return printing.stylesheet(Path(__file__).parent / "static" / "notices" / "print.css")
 
 
 def render_html(notice, *, for_pdf=False, request=None):
@@ -92,10 +93,8 @@ def render_html(notice, *, for_pdf=False, request=None):
 
 def render_pdf(notice):
     """The printable list as A4 PDF bytes, with the CJK font embedded (subset to the characters used)."""
-    from weasyprint import HTML  # imported here: loading pango costs time every other page would pay
-
-    return HTML(string=render_html(notice, for_pdf=True)).write_pdf()
+    return printing.write_pdf(render_html(notice, for_pdf=True))
 
 
 def pdf_filename(notice):
-    return f"公示-{notice.ref}.pdf"
+    return f"公示-{notice.number}.pdf"  # 公示-2014-0007.pdf: the number people read, not the ref

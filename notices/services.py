@@ -226,8 +226,8 @@ def notice_publish(notice, *, acting_user, reason="publish notice", day=None):
     if elsewhere is not None:
         raise ValidationError(
             {
-                "entries": _("%(name)s 已列入公示 %(ref)s。")
-                % {"name": elsewhere.person.name, "ref": elsewhere.notice.ref}
+                "entries": _("%(name)s 已列入公示 %(number)s。")
+                % {"name": elsewhere.person.name, "number": elsewhere.notice.number}
             }
         )
     notice, _changed = model_update(

@@ -1,9 +1,16 @@
 """Synthetic case data at national scale, for benchmarks and load tests.
 
 :func:`generate` fills a migrated database with a union tree (national 100000 →
-province 410000 → cities → counties → grassroots units, sized to the number of
-persons) and ``persons`` persons with their households, schooling, notices,
-student-aid grants and employment records, in realistic proportions.
+province 410000 → cities → their real counties → grassroots units, sized to the
+number of persons), a caseworker and a reviewer for each county, and ``persons``
+persons with their households, schooling, notices, student-aid grants and
+employment records, in realistic proportions. The records read like real ones
+(``portal/henan.py``): names fit the gender (the ID number's order digit) and
+the decade of birth, children take the father's surname, ID numbers carry the
+county's region code, school entries fall on 1 September at each stage's age,
+phones use the city's area code, employers and schools are named after places,
+and each county's files are opened by its caseworker and reviewed by its
+reviewer (their history rows name the caseworker).
 
 It writes with ``bulk_create`` in batches and one history ``+`` row per object
 (user "synthetic", reason "synthetic data", dated on the record's own date so
@@ -50,6 +57,7 @@ from employment.models import (
     Training,
 )
 from notices.models import Notice, NoticeEntry, Objection
+from portal import henan
 
 REASON = "synthetic data"
 USERNAME = "synthetic"
@@ -57,49 +65,17 @@ TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 LAST_YEAR = 2014
 YEARS_OF_RECORDS = 3
 
-# Region codes that python-stdnum's cn.ric accepts: the first list for every
-# birth year from 1950, the second only from 1985 (counties created later).
-# Found by trying every 41xxxx code against stdnum for each birth year.
-REGIONS_ANY_YEAR = ("410100", "410200", "410300", "410400", "410500", "410600", "410700", "410800")
-# fmt: off
-REGIONS_FROM_1985 = (
-    "410101", "410102", "410103", "410104", "410105", "410106", "410122", "410201", "410202", "410203", "410204",
-    "410205", "410221", "410222", "410223", "410224", "410225", "410301", "410302", "410303", "410304", "410305",
-    "410306", "410311", "410322", "410323", "410401", "410402", "410403", "410411", "410421", "410422", "410423",
-    "410501", "410502", "410503", "410522", "410523", "410601", "410602", "410603", "410611", "410701", "410702",
-    "410703", "410704", "410711", "410721", "410801", "410802", "410803", "410804", "410811", "410821", "410822",
-    "410900", "410901", "410902", "410922", "410923", "410926", "410927",
-)
-# fmt: on
-
-CITIES = [
-    ("410100", "郑州市"),
-    ("410200", "开封市"),
-    ("410300", "洛阳市"),
-    ("410400", "平顶山市"),
-    ("410500", "安阳市"),
-    ("410600", "鹤壁市"),
-    ("410700", "新乡市"),
-    ("410800", "焦作市"),
-    ("410900", "濮阳市"),
-    ("411000", "许昌市"),
-    ("411100", "漯河市"),
-    ("411200", "三门峡市"),
-    ("411300", "南阳市"),
-    ("411400", "商丘市"),
-    ("411500", "信阳市"),
-    ("411600", "周口市"),
-    ("411700", "驻马店市"),
+CITIES = [(code, name) for code, name, _area, _digits in henan.CITIES]
+# Schools, employers and places live in portal/henan.py (shared with ``load_demo``).
+UNIVERSITIES_LOCAL = henan.UNIVERSITIES_LOCAL
+TRAINING_SCHOOLS = [
+    "职工技能培训中心",
+    "工会职业培训学校",
+    "就业训练中心",
+    "家政服务培训学校",
+    "技工学校",
+    "农民工培训学校",
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红春梅海燕玉文斌宇浩凯鹏飞欣怡子涵梓轩雨萱一诺"
-COMPANIES = [
-    f"{a}{b}"
-    for a in ("中原", "豫鑫", "华豫", "黄河", "嵩山", "伏牛", "中州", "天地", "宏达", "金秋")
-    for b in ("实业有限公司", "建设集团", "商贸公司", "物流公司", "食品有限公司", "电子科技公司")
-]
-UNIVERSITIES_LOCAL = ["郑州大学", "河南大学", "河南理工大学", "河南农业大学", "河南财经政法大学", "洛阳理工学院"]
-UNIVERSITIES_ELSEWHERE = ["武汉大学", "西安交通大学", "山东大学", "北京师范大学", "华中科技大学"]
 
 
 def _weighted(rng, table):
@@ -162,11 +138,12 @@ class _Writer:
         for model in self.ORDER:
             self.next_pk[model] = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
 
-    def add(self, obj, moment):
+    def add(self, obj, moment, user=None):
+        """Queue ``obj``; its history row is dated ``moment`` and names ``user`` (default: the system user)."""
         model = type(obj)
         obj.pk = self.next_pk[model]
         self.next_pk[model] += 1
-        self.pending[model].append((obj, moment))
+        self.pending[model].append((obj, moment, user or self.user))
         return obj
 
     def flush(self):
@@ -174,7 +151,7 @@ class _Writer:
             rows = self.pending.pop(model, None)
             if not rows:
                 continue
-            objs = [obj for obj, _ in rows]
+            objs = [obj for obj, _, _ in rows]
             model.objects.bulk_create(objs, batch_size=self.batch_size)
             history = model.history.model
             kept = {f.attname for f in history._meta.concrete_fields}  # less a history's excluded fields
@@ -185,10 +162,10 @@ class _Writer:
                     history_date=moment,
                     history_type="+",
                     history_change_reason=REASON,
-                    history_user_id=self.user.pk,
-                    history_user_name=self.user.username,
+                    history_user_id=user.pk,
+                    history_user_name=user.username,
                 )
-                for obj, moment in rows
+                for obj, moment, user in rows
             ]
             history.objects.bulk_create(model_history, batch_size=self.batch_size)
             self.counts[model._meta.label] += len(objs)
@@ -197,7 +174,7 @@ class _Writer:
 
     def reset_sequences(self):
         # Explicit keys leave PostgreSQL's sequences behind; SQLite's AUTOINCREMENT follows by itself.
-        statements = connection.ops.sequence_reset_sql(no_style(), self.ORDER)
+        statements = connection.ops.sequence_reset_sql(no_style(), [User, *self.ORDER])
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
@@ -215,6 +192,7 @@ class Generator:
         self.last_year = last_year
         self.years = list(range(last_year - YEARS_OF_RECORDS + 1, last_year + 1))
         self.end = datetime.date(last_year, 12, 31)
+        self.today = datetime.date.today()  # a school year that has not begun has no entries yet
         self.log = log or (lambda message: None)
         self.id_orders = defaultdict(int)
         self.refs = defaultdict(int)
@@ -227,15 +205,12 @@ class Generator:
         self.refs[kind] += 1
         return f"S{self.seed}-{kind}{self.refs[kind]}"
 
-    def name(self):
-        rng = self.rng
-        return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    def name(self, male, born, surname=None):
+        """A name fitting the gender and the decade of birth; ``surname`` for a child taking the father's."""
+        return (surname or henan.surname(self.rng)) + henan.given_name(self.rng, male, born)
 
-    def id_number(self, city_code, born, male):
-        """A valid, unused number: region valid for the birth year, order by gender (odd = male)."""
-        regions = REGIONS_ANY_YEAR if born.year < 1985 else REGIONS_ANY_YEAR + REGIONS_FROM_1985
-        local = [r for r in regions if r[:4] == city_code[:4]]
-        region = self.rng.choice(local or regions)
+    def id_number(self, region, born, male):
+        """A valid, unused number of ``region`` (the county's code); the order code's parity is the gender."""
         while True:
             key = (region, born, male)
             count = self.id_orders[key]
@@ -243,6 +218,10 @@ class Generator:
                 self.id_orders[key] = count + 1
                 return make_id_number(region, born, 2 * count + (1 if male else 0))
             born += datetime.timedelta(days=1)  # 500 of one gender born that day there: use the next day
+
+    def phone(self, city_code):
+        """Mostly a mobile; one in five a landline of the city's exchange."""
+        return henan.landline(self.rng, city_code) if self.rng.random() < 0.2 else henan.mobile(self.rng)
 
     def money(self, low, high, step=100):
         return Decimal(self.rng.randrange(low, high + 1, step)).quantize(Decimal("0.01"))
@@ -268,20 +247,33 @@ class Generator:
         national = unit("100000", "中华全国总工会", Level.NATIONAL, None)
         province = unit("410000", "河南省总工会", Level.PROVINCE, national)
         cities = [unit(code, f"{name}总工会", Level.CITY, province) for code, name in CITIES[:cities_n]]
+        # The cities' real county-level units, taken in turn from each city (as long as it has more).
+        queues = [list(henan.COUNTIES[city.code]) for city in cities]
         counties = []
-        for k in range(counties_n):
-            city = cities[k % cities_n]
-            number = k // cities_n + 1
-            counties.append(
-                unit(f"{city.code[:4]}{number:02d}", f"{city.name[:-3]}第{number}区县总工会", Level.COUNTY, city)
-            )
+        self.place_of = {}  # county pk → how schools and addresses name it (洛阳市涧西区, 巩义市)
+        while len(counties) < counties_n:
+            for city, queue in zip(cities, queues, strict=True):
+                if queue and len(counties) < counties_n:
+                    code, name = queue.pop(0)
+                    place = henan.place_name(city.name[:-3], name)
+                    county = unit(code, f"{place}总工会", Level.COUNTY, city)
+                    self.place_of[county.pk] = place
+                    counties.append(county)
         grassroots = []
+        self.street_of = {}  # grassroots pk → its 街道/镇
+        streets, communities = henan.STREETS, henan.COMMUNITIES
         for k in range(grassroots_n):
             county = counties[k % counties_n]
-            number = k // counties_n + 1
-            grassroots.append(
-                unit(f"{county.code}{number:04d}", f"{county.name[:-3]}第{number}基层工会", Level.GRASSROOTS, county)
-            )
+            number = k // counties_n
+            street = streets[number % len(streets)]
+            if number < len(streets):
+                name = f"{self.place_of[county.pk]}{street}工会联合会"
+            else:
+                community = communities[(number // len(streets) - 1) % len(communities)]
+                name = f"{self.place_of[county.pk]}{street}{community}社区工会"
+            unit_ = unit(f"{county.code}{number + 1:04d}", name, Level.GRASSROOTS, county)
+            self.street_of[unit_.pk] = street
+            grassroots.append(unit_)
         self.national, self.province = national, province
         self.cities, self.counties, self.grassroots = cities, counties, grassroots
         self.parent_of = {o.pk: o.parent for o in existing.values() if o.parent is not None}
@@ -298,7 +290,8 @@ class Generator:
             for n in range(per_city):
                 inst = Institution(
                     code=f"S{self.seed}-I{city.code}-{n + 1}",
-                    name=f"{city.name[:-3]}第{n + 1}职业培训学校",
+                    name=f"{city.name[:-3]}{TRAINING_SCHOOLS[n % len(TRAINING_SCHOOLS)]}"
+                    + (f"第{n // len(TRAINING_SCHOOLS) + 1}分校" if n >= len(TRAINING_SCHOOLS) else ""),
                     organisation=city,
                     migrant_demo_base=self.rng.random() < 0.15,
                     employment_training_base=self.rng.random() < 0.15,
@@ -306,6 +299,62 @@ class Generator:
                 )
                 self.institutions[city.pk].append(self.writer.add(inst, datetime.datetime(2009, 3, 1, 9, tzinfo=TZ)))
         return made
+
+    def staff(self):
+        """Each county's caseworker, who opens its files, and reviewer, who reviews and files them.
+
+        Inactive accounts (nobody logs in as them), with explicit keys and one history row each.
+        """
+        rng = self.rng
+        existing = {u.username: u for u in User.objects.filter(organisation__in=self.counties)}
+        next_pk = (User.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+        made = []
+        self.caseworker_of, self.reviewer_of = {}, {}
+        for county in self.counties:
+            for role, accounts in ((Role.CASEWORKER, self.caseworker_of), (Role.REVIEWER, self.reviewer_of)):
+                username = f"{role}_{county.code}"
+                user = existing.get(username)
+                if user is None:
+                    male = rng.random() < 0.5
+                    user = User(
+                        pk=next_pk,
+                        username=username,
+                        first_name=self.name(male, _day(rng, datetime.date(1965, 1, 1), datetime.date(1990, 12, 31))),
+                        organisation=county,
+                        role=role,
+                        is_active=False,
+                    )
+                    user.set_unusable_password()
+                    next_pk += 1
+                    made.append(user)
+                accounts[county.pk] = user
+        User.objects.bulk_create(made, batch_size=self.batch_size)
+        history = User.history.model
+        kept = {f.attname for f in history._meta.concrete_fields}
+        attnames = [f.attname for f in User._meta.concrete_fields if f.attname in kept]
+        moment = datetime.datetime(2008, 1, 2, 9, 30, tzinfo=TZ)
+        history.objects.bulk_create(
+            [
+                history(
+                    **{a: getattr(user, a) for a in attnames},
+                    history_date=moment,
+                    history_type="+",
+                    history_change_reason=REASON,
+                    history_user_id=self.writer.user.pk,
+                    history_user_name=self.writer.user.username,
+                )
+                for user in made
+            ],
+            batch_size=self.batch_size,
+        )
+        self.writer.counts[User._meta.label] += len(made)
+
+    def employer_near(self, org):
+        """A workplace in the city of ``org`` (a city, county or grassroots unit), named after its county if local."""
+        if org.level == Level.CITY:
+            return self.rng.choice(henan.EMPLOYERS[org.code])
+        county = org if org.level == Level.COUNTY else self.parent_of[org.pk]
+        return henan.employer(self.rng, county.parent.code, self.place_of[county.pk])
 
     def recording_unit(self, grassroots_unit):
         """The unit that records a person's employment record: mostly the county, else grassroots or city."""
@@ -319,16 +368,35 @@ class Generator:
 
     # ---- persons and households --------------------------------------------------------
 
-    def person(self, *, unit, born, male, household=None, relationship=""):
+    def person(self, *, unit, born, male, household=None, relationship="", surname=None, phone=False, works=False):
+        """A person of ``unit``: an ID number of its county, a name fitting gender and age, and maybe a
+        phone (of the city) and a workplace."""
+        rng = self.rng
         city = self.city_of[unit.pk]
-        p = Person(name=self.name(), organisation=unit, household=household, relationship=relationship)
-        p.id_number = self.id_number(city.code, born, male)
-        if relationship in ("head", ""):
-            p.phone = f"13{self.rng.randrange(10**9):09d}"
+        county = self.parent_of[unit.pk]
+        p = Person(
+            name=self.name(male, born, surname), organisation=unit, household=household, relationship=relationship
+        )
+        p.id_number = self.id_number(county.code, born, male)
+        if phone:
+            p.phone = self.phone(city.code)
+        if works and rng.random() < 0.7:
+            p.work_unit = henan.employer(rng, city.code, self.place_of[county.pk])
         return p
+
+    def address(self, unit):
+        rng = self.rng
+        place = self.place_of[self.parent_of[unit.pk].pk]
+        street = f"{place}{self.street_of[unit.pk]}{rng.choice(henan.ROADS)}{rng.randrange(1, 200)}号"
+        if rng.random() < 0.5:
+            floor, door = rng.randrange(1, 7), rng.randrange(1, 4)
+            street += f"{rng.randrange(1, 12)}号楼{rng.randrange(1, 4)}单元{floor}0{door}室"
+        return street
 
     def household(self, unit, size):
         rng = self.rng
+        county = self.parent_of[unit.pk]
+        caseworker, reviewer = self.caseworker_of[county.pk], self.reviewer_of[county.pk]
         kind = "migrant_worker" if rng.random() < 0.35 else "worker"
         single_mother = rng.random() < 0.08
         applied = _day(rng, datetime.date(2009, 1, 1), datetime.date(self.last_year, 10, 31))
@@ -340,81 +408,122 @@ class Generator:
             hardship_reasons=rng.sample(["illness", "disability", "unemployment", "education", "disaster"], 2)
             if rng.random() < 0.3
             else [_weighted(rng, {"illness": 4, "unemployment": 3, "education": 2, "disability": 1})],
-            address=f"{self.city_of[unit.pk].name[:-3]}某街道{rng.randrange(1, 200)}号",
+            address=self.address(unit),
             applied_on=applied,
+            applied_by=caseworker,
         )
         roll = rng.random()
         if roll < 0.95 or applied.year < self.last_year:
             hh.reviewed_on = applied + datetime.timedelta(days=rng.randrange(5, 30))
+            hh.reviewed_by = reviewer
             hh.noticed_on = hh.reviewed_on + datetime.timedelta(days=rng.randrange(1, 10))
             hh.filed_on = min(hh.noticed_on + datetime.timedelta(days=rng.randrange(7, 15)), self.end)
+            hh.filed_by = reviewer
             if rng.random() < 0.15:
                 closed = hh.filed_on + datetime.timedelta(days=rng.randrange(180, 1500))
                 if closed <= self.end:
                     hh.closed_on = closed
+                    hh.closed_by = reviewer
+                    hh.closing_code = "out_of_hardship"
                     hh.closing_reason = "家庭收入提高，脱困退出"
-        self.writer.add(hh, _moment(rng, applied))
+        # The county's caseworker opens the file (its history row names them, as the service would).
+        self.writer.add(hh, _moment(rng, applied), caseworker)
 
         head_born = _day(rng, datetime.date(1958, 1, 1), datetime.date(1984, 12, 31))
         head_male = not single_mother and rng.random() < 0.7
-        members = [
-            self.person(unit=unit, born=head_born, male=head_male, household=hh, relationship="head"),
-        ]
+        head = self.person(
+            unit=unit, born=head_born, male=head_male, household=hh, relationship="head", phone=True, works=True
+        )
+        members = [head]
+        parents_born = [head_born]
+        father_surname, mother_surname = (head.name[0], None) if head_male else (None, head.name[0])
         if size >= 2 and not single_mother and rng.random() < 0.85:
             spouse_born = min(
                 head_born + datetime.timedelta(days=rng.randrange(-1800, 1800)), datetime.date(1990, 1, 1)
             )
-            members.append(
-                self.person(unit=unit, born=spouse_born, male=not head_male, household=hh, relationship="spouse")
+            spouse = self.person(
+                unit=unit,
+                born=spouse_born,
+                male=not head_male,
+                household=hh,
+                relationship="spouse",
+                phone=rng.random() < 0.5,
+                works=True,
             )
+            members.append(spouse)
+            parents_born.append(spouse_born)
+            if head_male:
+                mother_surname = spouse.name[0]
+            else:
+                father_surname = spouse.name[0]
+        # Children take the father's surname, now and then the mother's; with no father in the file,
+        # the mother's or the absent father's.
+        if father_surname is None:
+            father_surname = mother_surname if rng.random() < 0.5 else henan.surname(rng)
+        earliest = max(max(parents_born) + datetime.timedelta(days=20 * 365), datetime.date(1988, 1, 1))
+        latest = min(min(parents_born) + datetime.timedelta(days=38 * 365), datetime.date(2009, 12, 31))
         while len(members) < size:
             if len(members) >= 3 and rng.random() < 0.15:
-                born = max(head_born - datetime.timedelta(days=rng.randrange(8000, 11000)), datetime.date(1950, 1, 1))
+                # The head's father or mother, 22 to 30 years older; a father shares the head's surname.
+                born = head_born - datetime.timedelta(days=rng.randrange(8000, 11000))
+                male = rng.random() < 0.5
                 members.append(
-                    self.person(unit=unit, born=born, male=rng.random() < 0.5, household=hh, relationship="parent")
+                    self.person(
+                        unit=unit,
+                        born=born,
+                        male=male,
+                        household=hh,
+                        relationship="parent",
+                        surname=head.name[0] if male else None,
+                    )
                 )
             else:
-                born = _day(
-                    rng,
-                    max(head_born + datetime.timedelta(days=20 * 365), datetime.date(1988, 1, 1)),
-                    min(head_born + datetime.timedelta(days=36 * 365), datetime.date(2009, 12, 31)),
-                )
+                born = _day(rng, earliest, max(earliest, latest))
+                surname = father_surname if rng.random() < 0.92 else mother_surname
                 members.append(
-                    self.person(unit=unit, born=born, male=rng.random() < 0.5, household=hh, relationship="child")
+                    self.person(
+                        unit=unit,
+                        born=born,
+                        male=rng.random() < 0.52,
+                        household=hh,
+                        relationship="child",
+                        surname=surname,
+                    )
                 )
         for p in members:
-            self.writer.add(p, _moment(rng, applied))
+            self.writer.add(p, _moment(rng, applied), caseworker)
         return hh, members
 
     # ---- schooling and student aid ---------------------------------------------------------
 
     def schooling(self, child):
-        """School entries (升学) since 2008; returns [(stage, entered_on)] in order."""
+        """School entries (升学) since 2008, on 1 September at the age of each stage (primary at six, if
+        six by 31 August), admitted in July or August; returns [(stage, advance date, school)] in order."""
         rng = self.rng
-        b = child.birth_date.year
-        path = [("primary", b + 6), ("junior_secondary", b + 12)]
+        start = henan.school_start_year(child.birth_date)
+        path = [("primary", start), ("junior_secondary", start + 6)]
         if rng.random() < 0.8:
-            path.append(("senior_secondary" if rng.random() < 0.65 else "secondary_vocational", b + 15))
+            path.append(("senior_secondary" if rng.random() < 0.65 else "secondary_vocational", start + 9))
             if path[-1][0] == "senior_secondary" and rng.random() < 0.7:
-                path.append(("undergraduate" if rng.random() < 0.6 else "junior_college", b + 18))
+                path.append(("undergraduate" if rng.random() < 0.6 else "junior_college", start + 12))
                 if path[-1][0] == "undergraduate" and rng.random() < 0.08:
-                    path.append(("postgraduate", b + 22))
-        city = self.city_of[child.organisation.pk].name[:-3]
+                    path.append(("postgraduate", start + 16))
+        county = self.parent_of[child.organisation.pk]
+        city, place = self.city_of[child.organisation.pk].name[:-3], self.place_of[county.pk]
+        caseworker = self.caseworker_of[county.pk]
         entries = []
         for stage, year in path:
-            if year < 2008 or year > self.last_year:
+            entered = henan.entry_day(year)
+            if year < 2008 or entered > self.end or entered > self.today:
                 continue
-            entered = datetime.date(year, 7, 10) + datetime.timedelta(days=rng.randrange(50))
-            school = {
-                "primary": f"{city}第{rng.randrange(1, 60)}小学",
-                "junior_secondary": f"{city}第{rng.randrange(1, 40)}中学",
-                "senior_secondary": f"{city}第{rng.randrange(1, 20)}高级中学",
-                "secondary_vocational": f"{city}职业技术学校",
-                "junior_college": f"{city}职业技术学院",
-            }.get(stage) or rng.choice(UNIVERSITIES_LOCAL + UNIVERSITIES_ELSEWHERE)
-            record = Schooling(ref=self.ref("SC"), person=child, stage=stage, school=school, entered_on=entered)
-            self.writer.add(record, _moment(rng, entered))
-            entries.append((stage, entered, school))
+            # Primary schools enrol without an admission letter; the later stages admit in summer.
+            admitted = None if stage == "primary" else _day(rng, datetime.date(year, 7, 1), datetime.date(year, 8, 25))
+            school = henan.school(rng, stage, city, place)
+            record = Schooling(
+                ref=self.ref("SC"), person=child, stage=stage, school=school, entered_on=entered, admitted_on=admitted
+            )
+            self.writer.add(record, _moment(rng, admitted or entered), caseworker)
+            entries.append((stage, admitted or entered, school))
         return entries
 
     def notice_for(self, county, year):
@@ -424,9 +533,9 @@ class Generator:
             notice = Notice(
                 ref=self.ref("N"),
                 organisation=county,
-                title=f"{year}年金秋助学拟资助对象公示",
+                title=f"{county.name}{year}年金秋助学拟资助对象公示",
                 posted_at="各基层工会及社区公示栏",
-                contact="保障工作部",
+                contact=f"保障工作部 {henan.landline(self.rng, county.parent.code)}",
                 starts_on=starts,
                 ends_on=starts + datetime.timedelta(days=6),
             )
@@ -569,7 +678,7 @@ class Generator:
                     ref=self.ref("P"),
                     organisation=self.recording_unit(unit),
                     person=person,
-                    employer=rng.choice(COMPANIES),
+                    employer=self.employer_near(unit),
                     channel=_weighted(
                         rng,
                         {"union_referral": 50, "self_found": 20, "enterprise_programme": 20, "public_welfare_post": 10},
@@ -652,7 +761,7 @@ class Generator:
                         PositionOffer(
                             ref=self.ref("PO"),
                             organisation=org,
-                            employer=rng.choice(COMPANIES),
+                            employer=self.employer_near(org),
                             employer_type=_weighted(
                                 rng,
                                 {"state_owned": 30, "model_worker": 20, "caring_enterprise": 35, "public_welfare": 15},
@@ -668,7 +777,7 @@ class Generator:
                         WorkStudyOffer(
                             ref=self.ref("WS"),
                             organisation=org,
-                            unit_name=rng.choice(COMPANIES),
+                            unit_name=self.employer_near(org),
                             offered_on=offered,
                             posts=rng.randrange(1, 20),
                         ),
@@ -730,6 +839,7 @@ class Generator:
             self.build_tree()
             self.unit_records()
             self.writer.flush()
+            self.staff()
         made = 0
         while made < self.target:
             with transaction.atomic():
@@ -756,8 +866,9 @@ class Generator:
         unit = rng.choice(self.grassroots)
         if rng.random() < 0.25:
             born = _day(rng, datetime.date(1962, 1, 1), datetime.date(1994, 12, 31))
-            person = self.person(unit=unit, born=born, male=rng.random() < 0.6)
-            self.writer.add(person, _moment(rng, _day(rng, datetime.date(2010, 1, 1), self.end)))
+            person = self.person(unit=unit, born=born, male=rng.random() < 0.6, phone=True, works=True)
+            caseworker = self.caseworker_of[self.parent_of[unit.pk].pk]
+            self.writer.add(person, _moment(rng, _day(rng, datetime.date(2010, 1, 1), self.end)), caseworker)
             category = _weighted(rng, {"laid_off": 45, "migrant_worker": 35, "in_service": 10, "other": 10})
             self.employment(person, unit, category)
             return 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from beneficiaries.choices import GRADES_BY_STAGE, Stage, grade_of_year
 from rosters import normalise
 from rosters.parsing import column_letter
 
@@ -66,8 +67,10 @@ class Conversion:
     _keys: dict = field(default_factory=dict)  # (list, key) → index
     _refs: dict = field(default_factory=dict)  # (list, ref) → times seen
     _first: dict = field(default_factory=dict)  # (what, key) → (sheet, row, value) of the first row that said it
+    # (list, index) → {field: value} for a field the row left open: used when nothing is on record either
+    defaults: dict = field(default_factory=dict)
 
-    def add(self, name, record, origin, key=None):
+    def add(self, name, record, origin, key=None, defaults=None):
         """Append ``record`` to the bundle's list ``name``; a record with a ``key`` already there is merged."""
         records = self.bundle.setdefault(name, [])
         if key is not None and (name, key) in self._keys:
@@ -76,10 +79,14 @@ class Conversion:
             for k, v in record.items():
                 existing.setdefault(k, v)
                 self.origins[(name, index)].fields.setdefault(k, origin.fields.get(k))
+            for k, v in (defaults or {}).items():
+                self.defaults.setdefault((name, index), {}).setdefault(k, v)
             return index
         records.append(record)
         index = len(records) - 1
         self.origins[(name, index)] = origin
+        if defaults:
+            self.defaults[(name, index)] = dict(defaults)
         if key is not None:
             self._keys[(name, key)] = index
         return index
@@ -109,14 +116,26 @@ class Conversion:
 
 
 class Context:
-    """What the conversion needs from outside the file: the default unit and the persons already on record."""
+    """What the conversion needs from outside the file: the default unit and the records already on record.
 
-    def __init__(self, *, org_code, persons=None, schooling=None):
+    A bundle record replaces the stored one whole, while a roster carries only some
+    of its fields (no member details, no household economics, …). So every record
+    the roster sends for one already on record is completed with the stored values
+    (its bundle record, ``stored``) of the fields the row leaves open: a re-import
+    changes only what the roster's columns say.
+    """
+
+    def __init__(self, *, org_code, persons=None, schooling=None, stored=None, transfer_sources=None):
         self.org_code = org_code
-        # id_number → {"name", "phone", "household", "relationship", "org"} of persons already on record
+        # id_number → the bundle record (``export_record``) of each person already on record
         self.persons = persons or {}
         # (id_number, stage, entered_on) → ref of the school entries already on record
         self.schooling = schooling or {}
+        # stored(list name, [record, …]) → [the bundle record on record, or None, for each]: every other list
+        self.stored = stored
+        # transfer_sources({code or name, …}) → {code or name: [codes of the units it may name]}: the units a
+        # receipt may name as passing the money down (``casework.scoping.transfer_sources``)
+        self.transfer_sources = transfer_sources
 
 
 def _where(layout, first):
@@ -164,12 +183,28 @@ def _org(values, ctx, record, fields):
     fields["org"] = "org"
 
 
+def _open(layout, values, record, fields, defaults, name, empty):
+    """A field with an empty value of its own (是/否, a list, a count): the row's value when it gives one.
+
+    A blank 是/否 cell says 否 (as the template says); any other blank, and a column
+    the file lacks, leaves the field open: the value on record, or ``empty`` for a new record.
+    """
+    fields[name] = name
+    if name in values:
+        record[name] = values[name]
+    elif isinstance(empty, bool) and layout.columns.get(name) is not None:
+        record[name] = empty
+    else:
+        defaults[name] = empty
+
+
 def _person(conv, ctx, layout, row, values, *, always=False):
     """Add the person of this row when the row says something the bundle must carry.
 
     A bundle record replaces the stored one whole, so a person already on record
     is sent only when the row gives a household membership, and then completed
-    with what is on record (name, phone) so that nothing is wiped by omission.
+    with every field on record the row leaves open (name, phone, member details, …)
+    so that nothing is wiped by omission.
     """
     number = values.get("id_number")
     if not number or not _same_name(conv, layout, row, values):
@@ -182,29 +217,26 @@ def _person(conv, ctx, layout, row, values, *, always=False):
         return  # the importer will report the unknown reference on the record that names this number
     record, fields = _pick(values, "id_number", "name", "phone", "household", "relationship")
     if known is not None:
-        for key in ("name", "phone"):
-            if key not in record and known.get(key):
-                record[key] = known[key]
-        if not has_household and known.get("household"):
-            record["household"] = known["household"]
-            record["relationship"] = known["relationship"]
-    if not record.get("household"):
+        stored = dict(known)
+        if has_household:
+            stored.pop("org", None)  # a member's unit is their file's
+            if stored.get("household") != record["household"]:
+                stored.pop("relationship", None)  # joining another file: the row says how, or it is refused
+        for key, value in stored.items():
+            record.setdefault(key, value)
+    elif not has_household:
         # A person outside any file names the unit that registers them (``bundle.md``).
-        if known is not None and known.get("org"):
-            record["org"] = known["org"]
-        else:
-            _org(values, ctx, record, fields)
+        _org(values, ctx, record, fields)
     conv.add("persons", record, Origin(layout, row, fields), key=number)
 
 
 def _households(conv, ctx, layout, row, values):
     record, fields = _pick(values, "file_no", "kind", "applied_on", "filed_on", "closed_on")
-    record["single_parent_female"] = values.get("single_parent_female", False)
-    fields["single_parent_female"] = "single_parent_female"
-    record["hardship_reasons"] = values.get("hardship_reasons", [])
-    fields["hardship_reasons"] = "hardship_reasons"
+    defaults = {}
+    _open(layout, values, record, fields, defaults, "single_parent_female", False)
+    _open(layout, values, record, fields, defaults, "hardship_reasons", [])
     _org(values, ctx, record, fields)
-    conv.add("households", record, Origin(layout, row, fields), key=values.get("file_no"))
+    conv.add("households", record, Origin(layout, row, fields), key=values.get("file_no"), defaults=defaults)
 
 
 def _members(conv, ctx, layout, row, values):
@@ -214,7 +246,12 @@ def _members(conv, ctx, layout, row, values):
 def _students(conv, ctx, layout, row, values):
     _person(conv, ctx, layout, row, values)
     number = values.get("id_number", "")
-    record, fields = _pick(values, "id_number", "stage", "school", "entered_on")
+    record, fields = _pick(values, "id_number", "stage", "school", "entered_on", "admitted_on", "grade")
+    grade, stage = record.get("grade"), values.get("stage")
+    if grade in GRADES_BY_STAGE[Stage.PRIMARY] and stage not in (None, Stage.PRIMARY):
+        # 一年级 / 1 / 第1学年: the first year of the row's stage (大一 for 本科); past its last year the
+        # primary grade stays and the importer says which grades the stage has.
+        record["grade"] = grade_of_year(stage, int(grade[1:])) or grade
     entry = (number, values.get("stage"), _iso(values.get("entered_on")))
     given = values.get("schooling_ref")
     # An entry already on record keeps its ref: sent again unchanged, the importer writes nothing.
@@ -236,7 +273,7 @@ def _students(conv, ctx, layout, row, values):
                 % {"first": _where(layout, first), "row": row},
             )
             return
-        record, fields = _pick(values, "id_number", "granted_on", "amount")
+        record, fields = _pick(values, "id_number", "granted_on", "amount", "fund_source", "payment_method")
         record["ref"] = conv.ref("aid_grants", values.get("grant_ref"), "grant", number, record.get("granted_on"))
         fields["ref"] = "grant_ref"
         _org(values, ctx, record, fields)
@@ -263,38 +300,38 @@ def _trainings(conv, ctx, layout, row, values):
 def _certificates(conv, ctx, layout, row, values):
     _person(conv, ctx, layout, row, values)
     record, fields = _pick(values, "id_number", "issuer", "level", "issued_on")
-    record["via_assessment"] = values.get("via_assessment", False)
-    fields["via_assessment"] = "via_assessment"
+    defaults = {}
+    _open(layout, values, record, fields, defaults, "via_assessment", False)
     record["ref"] = conv.ref(
         "certificates", values.get("ref"), "crt", values.get("id_number"), values.get("level"), record.get("issued_on")
     )
     fields["ref"] = "ref"
-    conv.add("certificates", record, Origin(layout, row, fields))
+    conv.add("certificates", record, Origin(layout, row, fields), defaults=defaults)
 
 
 def _institutions(conv, ctx, layout, row, values):
     record, fields = _pick(values, "code", "name")
-    record["designations"] = values.get("designations", [])
-    fields["designations"] = "designations"
+    defaults = {}
+    _open(layout, values, record, fields, defaults, "designations", [])
     _org(values, ctx, record, fields)
-    conv.add("institutions", record, Origin(layout, row, fields), key=values.get("code"))
+    conv.add("institutions", record, Origin(layout, row, fields), key=values.get("code"), defaults=defaults)
 
 
 def _graduates(conv, ctx, layout, row, values):
     _person(conv, ctx, layout, row, values)
     record, fields = _pick(values, "id_number", "graduation_year", "university", "registered_on", "exited_on")
+    defaults = {}
     for flag in ("university_local", "origin_local"):
-        record[flag] = values.get(flag, False)
-        fields[flag] = flag
+        _open(layout, values, record, fields, defaults, flag, False)
     _org(values, ctx, record, fields)
-    conv.add("graduates", record, Origin(layout, row, fields), key=values.get("id_number"))
+    conv.add("graduates", record, Origin(layout, row, fields), key=values.get("id_number"), defaults=defaults)
 
 
 def _placements(conv, ctx, layout, row, values):
     _person(conv, ctx, layout, row, values)
     record, fields = _pick(values, "id_number", "employer", "channel", "category", "employed_on")
-    record["contract_months"] = values.get("contract_months", 0)
-    fields["contract_months"] = "contract_months"
+    defaults = {}
+    _open(layout, values, record, fields, defaults, "contract_months", 0)
     record["ref"] = conv.ref(
         "placements",
         values.get("ref"),
@@ -305,20 +342,20 @@ def _placements(conv, ctx, layout, row, values):
     )
     fields["ref"] = "ref"
     _org(values, ctx, record, fields)
-    conv.add("placements", record, Origin(layout, row, fields))
+    conv.add("placements", record, Origin(layout, row, fields), defaults=defaults)
 
 
 def _loans(conv, ctx, layout, row, values):
     _person(conv, ctx, layout, row, values)
     record, fields = _pick(values, "id_number", "kind", "category", "lent_on", "amount")
-    record["jobs_created"] = values.get("jobs_created", 0)
-    fields["jobs_created"] = "jobs_created"
+    defaults = {}
+    _open(layout, values, record, fields, defaults, "jobs_created", 0)
     record["ref"] = conv.ref(
         "loans", values.get("ref"), "loan", values.get("id_number"), values.get("kind"), record.get("lent_on")
     )
     fields["ref"] = "ref"
     _org(values, ctx, record, fields)
-    conv.add("loans", record, Origin(layout, row, fields))
+    conv.add("loans", record, Origin(layout, row, fields), defaults=defaults)
 
 
 def _services(conv, ctx, layout, row, values):
@@ -333,7 +370,7 @@ def _services(conv, ctx, layout, row, values):
 
 
 def _fund_receipts(conv, ctx, layout, row, values):
-    record, fields = _pick(values, "programme", "source", "received_on", "amount")
+    record, fields = _pick(values, "programme", "source", "received_on", "amount", "transferred_from")
     _org(values, ctx, record, fields)
     record["ref"] = conv.ref(
         "fund_receipts",
@@ -439,7 +476,72 @@ def convert(layouts, ctx, *, progress=None, every=1000):
             conv.rows += 1
             if progress and conv.rows % every == 0:
                 progress(conv.rows)
+    _transfer_sources(conv, ctx)
+    complete(conv, ctx)
     return conv
+
+
+def _transfer_sources(conv, ctx):
+    """上级拨付单位 by code or name: the code of the one allowed unit it names.
+
+    A name of several allowed units is a problem on its cell; a code or name of none is
+    left as written, and the importer answers it like an unknown code.
+    """
+    receipts = conv.bundle.get("fund_receipts", [])
+    written = {r["transferred_from"] for r in receipts if r.get("transferred_from")}
+    if not written or ctx.transfer_sources is None:
+        return
+    found = ctx.transfer_sources(written)
+    for index, record in enumerate(receipts):
+        codes = found.get(record.get("transferred_from"), [])
+        if len(codes) == 1:
+            record["transferred_from"] = codes[0]
+        elif len(codes) > 1:
+            origin = conv.origins[("fund_receipts", index)]
+            header, letter = origin.cell("transferred_from")
+            conv.problems.append(
+                Problem(
+                    origin.layout.sheet.name,
+                    origin.row,
+                    header,
+                    letter,
+                    _("“%(v)s”对应多个单位（%(codes)s），请填写单位代码。")
+                    % {"v": record["transferred_from"], "codes": "、".join(codes)},
+                )
+            )
+
+
+def complete(conv, ctx):
+    """Fill each record's open fields: the value on record, else the row's default.
+
+    A field the row gives no value for is open, unless its column is required and in
+    the file (a blank required cell stays a refusal on that cell). Persons were
+    completed as they were added (``_person``).
+    """
+    for name, records in conv.bundle.items():
+        if not isinstance(records, list) or not records:
+            continue
+        stored = [None] * len(records)
+        if ctx.stored is not None and name != "persons":
+            stored = ctx.stored(name, records)
+        for index, (record, on_record) in enumerate(zip(records, stored, strict=True)):
+            origin = conv.origins.get((name, index))
+            for key, value in (on_record or {}).items():
+                if key in record:
+                    continue
+                column = _column(origin, key)
+                if column is not None and column.required and origin.layout.columns.get(column.field) is not None:
+                    continue
+                record[key] = value
+            for key, value in conv.defaults.get((name, index), {}).items():
+                record.setdefault(key, value)
+
+
+def _column(origin, key):
+    source = origin.fields.get(key) if origin else None
+    if source is None:
+        return None
+    return next((c for c in origin.layout.section.columns if c.field == source), None)
 
 
 _PATH = re.compile(r"^(?P<list>[a-z_]+)\[(?P<index>\d+)\](?:\.(?P<field>[a-z_]+))?(?P<rest>.*)$")

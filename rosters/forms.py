@@ -2,13 +2,15 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from casework.models import Organisation
+from casework.webforms import UnitChoiceField
 from rosters.parsing import IGNORE, mapping_key
 from rosters.templates import KIND_CHOICES
 
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("花名册类型"), choices=KIND_CHOICES)
-    organisation = forms.ModelChoiceField(label=_("导入单位"), queryset=None, empty_label=None)
+    organisation = UnitChoiceField(label=_("导入单位"), queryset=Organisation.objects.none())
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
 
     def __init__(self, *args, organisations, **kwargs):

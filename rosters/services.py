@@ -140,6 +140,8 @@ def analyse(roster_import, *, progress=None):
         org_code=roster_import.organisation.code,
         persons=selectors.persons_on_record(roster_import.user, numbers),
         schooling=selectors.schooling_on_record(roster_import.user, numbers),
+        stored=lambda name, records: selectors.records_on_record(roster_import.user, name, records),
+        transfer_sources=lambda written: selectors.transfer_source_codes(roster_import.user, written),
     )
     conv = conversion.convert(layouts, ctx, progress=progress, every=PROGRESS_EVERY)
     _check_units(conv, roster_import.user)

@@ -19,8 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from aid.choices import Programme, Source, Use
-from beneficiaries.choices import HardshipReason, HouseholdKind, Relationship, Stage
+from aid.choices import GrantSource, PaymentMethod, Programme, Source, Use
+from beneficiaries.choices import Grade, HardshipReason, HouseholdKind, Relationship, Stage
 from beneficiaries.id_numbers import make_id_number
 from casework.choices import Category
 from employment.choices import CertificateLevel, Channel, Designation, Issuer, LoanKind, ServiceType, TrainingType
@@ -103,6 +103,16 @@ class Kind:
 
     def section(self, key):
         return next(s for s in self.sections if s.key == key)
+
+
+# A grade written as a year of school (一年级, 1, 第1学年, …): the conversion counts it in the row's stage
+# (``beneficiaries.choices.grade_of_year``), so 一年级 of a 本科 student is 大一.
+GRADE_ALIASES = {
+    alias: f"p{year}"
+    for year, chinese in enumerate("一二三四五六", start=1)
+    for alias in (str(year), f"{year}年级", f"第{year}学年", f"{chinese}年级", f"第{chinese}学年")
+    if alias != f"{chinese}年级"
+} | {"大1": "u1", "大2": "u2", "大3": "u3", "大4": "u4", "大5": "u5", "高1": "s1", "高2": "s2", "高3": "s3"}
 
 
 def _id(seq, born):
@@ -264,6 +274,28 @@ STUDENTS = Kind(
                     "entered_on", _("入学日期"), "date", required=True, synonyms=("入学时间",), example=D(2024, 9, 1)
                 ),
                 Column(
+                    "admitted_on",
+                    _("录取日期"),
+                    "date",
+                    synonyms=("录取时间", "录取通知日期"),
+                    example=D(2024, 7, 20),
+                    note=_("日期，不晚于入学日期；升学以录取日期为准，留空则以入学日期为准"),
+                ),
+                Column(
+                    "grade",
+                    _("年级"),
+                    "choice",
+                    choices=Grade,
+                    aliases=GRADE_ALIASES,
+                    synonyms=("在读年级", "就读年级", "所在年级"),
+                    example="大一",
+                    note=_(
+                        "须与学段相符：小学一年级至六年级，初一至初四，高一至高三，中职一年级至三年级，"
+                        "大专大一至大三，本科大一至大五，研一至研三、博一至博四；"
+                        "填“一年级”至“六年级”或数字1至6时，按该行学段的第几年计"
+                    ),
+                ),
+                Column(
                     "amount",
                     _("助学金额（元）"),
                     "money",
@@ -271,6 +303,32 @@ STUDENTS = Kind(
                     example="2,000",
                 ),
                 Column("granted_on", _("发放日期"), "date", synonyms=("资助日期", "发放时间"), example=D(2024, 9, 10)),
+                Column(
+                    "fund_source",
+                    _("资金来源"),
+                    "choice",
+                    choices=GrantSource,
+                    aliases={"中央财政": "central_finance", "中央专项资金": "central_finance", "财政": "local_finance"},
+                    synonyms=("助学资金来源", "资助资金来源", "来源"),
+                    example="工会经费",
+                ),
+                Column(
+                    "payment_method",
+                    _("发放方式"),
+                    "choice",
+                    choices=PaymentMethod,
+                    aliases={
+                        "现金": "cash",
+                        "本人签领": "cash",
+                        "现金发放": "cash",
+                        "银行卡发放": "bank_card",
+                        "打卡": "bank_card",
+                        "转账": "bank_card",
+                        "银行转账": "bank_card",
+                    },
+                    synonyms=("支付方式", "发放形式", "领取方式"),
+                    example="银行卡",
+                ),
                 Column("schooling_ref", _("就学编号"), note=_("可留空：留空时按内容生成")),
                 Column("grant_ref", _("助学编号"), note=_("可留空：留空时按内容生成")),
                 ORG,
@@ -574,6 +632,15 @@ FUNDS = Kind(
                     required=True,
                     synonyms=("筹集金额", "金额"),
                     example="100,000.00",
+                ),
+                Column(
+                    "transferred_from",
+                    _("上级拨付单位"),
+                    synonyms=("拨付单位", "拨款单位", "上级拨款单位", "拨付单位代码"),
+                    note=_(
+                        "资金由其他工会单位拨付时填写（上级拨付）：单位代码或名称，须为本单位的上级单位或管辖范围内的单位；"
+                        "本单位自筹的留空"
+                    ),
                 ),
                 ref("筹集"),
                 ORG,

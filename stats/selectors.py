@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beneficiaries.models import Person
+from casework.display import list_label, value_label
 from casework.models import Organisation
+from casework.routers import reporting
 from casework.scoping import require_within_scope, scoped
 from stats.definitions import CELL_SUM, DEADLINES, DISTINCT, SUM
 from stats.engine import (
@@ -109,6 +111,7 @@ def organisation_by_code(code):
 # --- returns --------------------------------------------------------------------------------------
 
 
+@reporting
 def return_for(user, *, attachment, year, org_code, cutoff=None, as_of=None):
     """A return for a unit in the user's subtree, from the records now or as recorded at ``as_of``."""
     organisation = organisation_by_code(org_code)
@@ -134,6 +137,11 @@ def filing_reproduction(filing):
         cutoff=filing.cutoff,
         as_of=filing.filed_at,
     )
+
+
+def source_label(source):
+    """The name people use for a source's records (助学款, 培训…), not its interchange key (``aid_grants``)."""
+    return list_label(source_model(source))
 
 
 # --- difference report ----------------------------------------------------------------------------
@@ -180,6 +188,7 @@ def changed_records(filing, sources):
         for row in rows:
             objects.setdefault(row["id"], []).append(row)
         changes = {"added": [], "edited": [], "deleted": []}
+        model = source_model(source)
         for object_id, versions in objects.items():
             first, last = versions[0]["history_type"], versions[-1]["history_type"]
             if first == "+" and last == "-":
@@ -189,6 +198,7 @@ def changed_records(filing, sources):
                 {
                     "id": object_id,
                     "ref": versions[-1].get("ref"),
+                    "number": model.short_number(object_id) if has_ref else None,
                     "changes": [
                         {
                             "type": v["history_type"],
@@ -209,6 +219,7 @@ def _comparable(entry):
     return entry.get("yuan", entry["value"])
 
 
+@reporting
 def filing_difference(user, filing):
     """Cell by cell, the filed figure against today's, and the records changed since filing.
 
@@ -282,8 +293,39 @@ def _record_fields(model, cell):
     if measured and measured not in fields:
         fields.append(measured)
     if "organisation" in names:
-        fields.append("organisation__code")
+        fields += ["organisation__code", "organisation__name"]
+    if "person_id" in fields:
+        fields.append("person__name")
     return fields
+
+
+def _shown(model, record):
+    """What the page shows of a drilled-down record, column by column: the short number for ``ref``, the
+    person's name, choice labels instead of codes, the unit's name (``organisation``, with ``organisation_code``)."""
+    shown = {}
+    for name, value in record.items():
+        if name in ("id", "person__name", "organisation__name", "organisation__code"):
+            continue
+        if name == "ref":
+            shown[name] = model.short_number(record["id"]) if hasattr(model, "short_number") else value
+        elif name == "person_id":
+            shown["person"] = record.get("person__name") or value
+        else:
+            shown[name] = value_label(model, name, value)
+    if "organisation__code" in record:
+        shown["organisation"] = record["organisation__name"]
+        shown["organisation_code"] = record["organisation__code"]
+    return shown
+
+
+def _listed(model, record):
+    """A drilled-down record: its stored values (codes, for scripts), its short ``number`` (people read it
+    instead of ``ref``) and ``display``, the values as the page shows them."""
+    listed = _jsonable(record)
+    if "ref" in record and hasattr(model, "short_number"):
+        listed["number"] = model.short_number(record["id"])
+    listed["display"] = _jsonable(_shown(model, record))
+    return listed
 
 
 def _has_persons(model, rows):
@@ -299,6 +341,7 @@ def _part_value(cell, queryset):
     return int(value or 0)
 
 
+@reporting
 def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=500, offset=0):
     """The records and the persons a cell counts (the cell's own definition, listing instead of counting).
 
@@ -338,7 +381,7 @@ def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=
             "measured_field": _measured_field(part),
             "value": _part_value(part, queryset),
             "record_count": queryset.count(),
-            "records": [_jsonable(record) for record in records],
+            "records": [_listed(model, record) for record in records],
             "person_count": None,
             "persons": [],
         }
@@ -354,6 +397,7 @@ def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=
         "year": int(year),
         "cutoff": cutoff.isoformat(),
         "org": organisation.code,
+        "org_name": organisation.name,
         "cell": key,
         "label": cell.label,
         "unit": cell.unit,
@@ -363,7 +407,11 @@ def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=
 
 def _jsonable(record):
     return {
-        name.replace("organisation__code", "organisation"): (
+        {
+            "organisation__code": "organisation",
+            "organisation__name": "organisation_name",
+            "person__name": "person_name",
+        }.get(name, name): (
             value.isoformat()
             if isinstance(value, datetime.date)
             else str(value)
@@ -420,6 +468,7 @@ def _percent(numerator, denominator):
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+@reporting
 def indicators_for(user, *, year, org_code, cutoff=None):
     """The notice's indicators for a unit, computed from Attachments 1 and 2 (each at its default cut-off
     unless ``cutoff`` is given)."""

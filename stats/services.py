@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.history import set_change_reason
+from casework.routers import primary_db
 from casework.scoping import require_within_scope
 from stats.engine import attachment_of, compute_return, default_cutoff
 from stats.models import ReturnFiling
@@ -92,7 +93,8 @@ def return_file(*, organisation, attachment, year, preparer, phone, acting_user,
     cutoff = cutoff or default_cutoff(attachment, year)
     with transaction.atomic():  # on SQLite, holds the write lock only while settling
         filed_at = settled_moment()
-    with transaction.atomic():
+    # On the primary, never a replica (casework/routers.py): a replica may not have replayed R(filed_at) yet.
+    with primary_db(), transaction.atomic():
         result = compute_return(attachment, year=year, org_code=organisation.code, cutoff=cutoff, as_of=filed_at)
         figures = result.as_dict()
         filing = ReturnFiling(

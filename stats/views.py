@@ -22,7 +22,7 @@ from casework.choices import Role
 from casework.exports import attachment
 from casework.scoping import scoped
 from casework.selectors import organisations_for
-from casework.webforms import DateInput
+from casework.webforms import DateInput, UnitCodeField
 from stats import outputs, selectors, services
 from stats.models import Attachment, ReturnFiling
 
@@ -33,7 +33,7 @@ FILINGS_PAGE_SIZE = 20
 
 class ReturnForm(forms.Form):
     attachment = forms.TypedChoiceField(label=gettext_lazy("报表"), choices=Attachment.choices, coerce=int)
-    org = forms.ChoiceField(label=gettext_lazy("填报单位"))
+    org = UnitCodeField(label=gettext_lazy("填报单位"))
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
     cutoff = forms.DateField(
         label=gettext_lazy("统计截止日期"),
@@ -51,10 +51,14 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = [(o.code, f"{o.name}（{o.code}）") for o in organisations_for(user)[:500]]
+        # Any unit of the user's subtree, picked by name (no list of units to cap); cleaned to its code.
+        self.fields["org"].set_units(organisations_for(user))
         if user.organisation_id:
             self.fields["org"].initial = user.organisation.code
         self.fields["year"].initial = timezone.localdate().year
+
+    def clean_org(self):
+        return self.cleaned_data["org"].code
 
     def clean_as_recorded_at(self):
         try:
@@ -270,8 +274,9 @@ def return_cell(request):
     if page.number != wanted:  # past the last page: show the last one
         drill = drill_page(page.number)
     for part in drill["parts"]:
-        names = [name for name in (part["records"][0] if part["records"] else {}) if name != "id"]
-        person_names = {person["id"]: person["name"] for person in part["persons"]}
+        # Shown as people read them: short numbers, names, choice labels, the unit's name (code beside it).
+        shown = [record["display"] for record in part["records"]]
+        names = [name for name in (shown[0] if shown else {}) if name != "organisation_code"]
         part["columns"] = [_column_label(part["source"], name) for name in names]
         if part["is_money"]:  # money is listed and added up in exact yuan
             part["value_display"] = _("%(value)s 元") % {"value": part["value"]}
@@ -279,13 +284,13 @@ def return_cell(request):
             part["value_display"] = f"{part['value']} {part['unit']}"
         part["rows"] = [
             {
-                "values": [
-                    person_names.get(record[name], record[name]) if name == "person_id" else record.get(name)
+                "cells": [
+                    {"value": values[name], "code": values.get("organisation_code") if name == "organisation" else None}
                     for name in names
                 ],
                 "url": _record_url(part["source"], record),
             }
-            for record in part["records"]
+            for record, values in zip(part["records"], shown, strict=True)
         ]
     back = f"{reverse('stats-returns')}?{urlencode(_params(form))}"
     return render(request, "stats/return_cell.html", {"drill": drill, "back": back, "page": page})
@@ -302,7 +307,7 @@ def _column_label(source, name):
     """The model's own field label for a drill-down column (``person_id`` shows the person's name)."""
     from stats.sources import source_model
 
-    field_name = {"person_id": "person", "organisation": "organisation"}.get(name, name)
+    field_name = {"person_id": "person"}.get(name, name)
     try:
         return source_model(source)._meta.get_field(field_name).verbose_name
     except FieldDoesNotExist:  # a computed column has no field: show its key
@@ -366,8 +371,15 @@ def filing_page(request, pk):
         "year": filing.year,
         "cutoff": filing.cutoff.isoformat(),
     }
+    labels = {source: selectors.source_label(source) for cell in difference["cells"] for source in cell["sources"]}
     for cell in difference["cells"]:
         cell["url"] = f"{reverse('stats-return-cell')}?{urlencode({**params, 'key': cell['key']})}"
+        cell["changed_labels"] = [labels[source] for source in cell["changed_sources"]]
+    # The lists by their names (培训, 助学款…), not their interchange keys.
+    changed_lists = [
+        {"source": source, "label": labels.get(source) or selectors.source_label(source), "changes": changes}
+        for source, changes in difference["records"].items()
+    ]
     # The changed cells first (in the table's order), the unchanged ones only when asked for (?all=1).
     show_all = request.GET.get("all") == "1"
     cells = sorted(difference["cells"], key=lambda cell: not cell["changed"])
@@ -377,6 +389,7 @@ def filing_page(request, pk):
         {
             "filing": filing,
             "difference": difference,
+            "changed_lists": changed_lists,
             "cells": cells if show_all else [cell for cell in cells if cell["changed"]],
             "show_all": show_all,
             "query": urlencode(params),

@@ -40,8 +40,8 @@ def files(tree):
 
 def _form(household, **changes):
     return {
-        "household": household.pk,
-        "organisation": household.organisation_id,
+        "household": household.file_no,
+        "organisation": household.organisation.code,
         "type": "medical",
         "provided_on": "2014-03-05",
         "amount": "1200.00",

@@ -165,8 +165,12 @@ RULES = {
     "api/v1/submissions/<pk>/send-back/": action("stats.ReturnSubmission", data={"comment": "退回"}),
     # Web pages.
     "": PAGE,
+    "home/indicators/": PAGE,
     "records/": PAGE,
     "import/": PAGE,
+    # The pickers' searches list the user's subtree only: tests/test_pickers.py
+    "units/search/": page(q="4103"),
+    "households/search/": page(q="张"),
     "export-log/": PAGE,
     "export-log/export.<fmt>": page(fmt="csv"),
     # The export log is written by exports only: no add or edit page (404 for everyone).
@@ -177,6 +181,8 @@ RULES = {
     "households/<pk>/": record("beneficiaries.Household"),
     "households/<pk>/edit/": record("beneficiaries.Household"),
     "households/<pk>/history/": record("beneficiaries.Household"),
+    "households/<pk>/print/": record("beneficiaries.Household"),
+    "households/<pk>/pdf/": record("beneficiaries.Household"),
     "households/<pk>/<step>/": action("beneficiaries.Household", step="review"),
     "persons/new/": PAGE,
     "persons/<pk>/edit/": record("beneficiaries.Person"),
@@ -495,6 +501,38 @@ def test_put_patch_delete_never_reach_a_sibling_record(tree, make_user, own_and_
         if (status in (403, 404)) if allowed else (status not in (403, 405)):
             wrong.append(f"PATCH {resource} own -> {status}")
     assert wrong == [], f"{role}@{unit}: " + "; ".join(wrong)
+
+
+# A sample of the API read with a token (casework.models.ApiToken) in place of a session: the token
+# acts as its account, so the same rows answer, and a sibling's record answers like an unknown id.
+TOKEN_SAMPLE = ("persons", "households", "aid-grants", "trainings", "fund-receipts")
+
+
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+def test_a_token_reaches_what_its_account_reaches(tree, make_user, own_and_sibling, role):
+    from rest_framework.test import APIClient
+
+    from casework.services import api_token_create
+
+    own, sibling = own_and_sibling
+    _token, secret = api_token_create(name="matrix", user=make_user(tree.county_a, role), acting_user=None)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    wrong = []
+    sample = [resource for resource in TOKEN_SAMPLE if resource in API_RECORDS]
+    assert len(sample) >= 3, sorted(API_RECORDS)
+    for resource in sample:
+        model = API_RECORDS[resource]
+        if api.get(f"/api/v1/{resource}/{own[model].pk}/").status_code != 200:
+            wrong.append(f"{resource} own")
+        outside = api.get(f"/api/v1/{resource}/{sibling[model].pk}/")
+        unknown = api.get(f"/api/v1/{resource}/{UNKNOWN_PK}/")
+        if outside.status_code != 404 or _answer(outside) != _answer(unknown):
+            wrong.append(f"{resource} sibling -> {outside.status_code}")
+        listed = {row["id"] for row in api.get(f"/api/v1/{resource}/").json()["results"]}
+        if sibling[model].pk in listed or own[model].pk not in listed:
+            wrong.append(f"{resource} list")
+    assert wrong == [], f"{role}: " + "; ".join(wrong)
 
 
 @pytest.fixture

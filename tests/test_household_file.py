@@ -100,7 +100,7 @@ def test_household_form_writes_economics_and_the_file_page_shows_them(tree, work
         reverse("household-create"),
         {
             "file_no": "F4",
-            "organisation": tree.county_a.pk,
+            "organisation": tree.county_a.code,
             "kind": "worker",
             "applied_on": "2014-03-01",
             "hardship_reasons": ["enterprise_shutdown", "illness"],
@@ -172,9 +172,9 @@ def test_person_form_writes_and_shows_the_members_details(tree, worker, client):
         {
             "name": "赵大",
             "id_number": sample_id_number(30),
-            "household": household.pk,
+            "household": household.file_no,
             "relationship": "head",
-            "organisation": tree.county_a.pk,
+            "organisation": tree.county_a.code,
             **details,
         },
     )
@@ -194,7 +194,7 @@ def test_person_form_writes_and_shows_the_members_details(tree, worker, client):
         reverse("person-edit", args=[person.pk]),
         {
             "name": "赵大",
-            "household": household.pk,
+            "household": household.file_no,
             "relationship": "head",
             **details,
             "employment_status": "retired",
@@ -208,7 +208,7 @@ def test_person_form_writes_and_shows_the_members_details(tree, worker, client):
     # A disability level without a disability is refused by the field, in Chinese.
     response = client.post(
         reverse("person-edit", args=[person.pk]),
-        {"name": "赵大", "household": household.pk, "relationship": "head", "disability_level": "1"},
+        {"name": "赵大", "household": household.file_no, "relationship": "head", "disability_level": "1"},
     )
     assert "未残疾的人员不填写残疾等级。" in response.content.decode()
 

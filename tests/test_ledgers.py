@@ -211,7 +211,7 @@ def test_a_unit_outside_the_subtree_answers_like_an_unknown_one(client, county_u
     for code in ("410000", "410381", "999999"):
         response = client.get("/ledgers/grants.xlsx", {"org": code, **YEAR_2014})
         assert response.status_code == 400
-        assert "该单位不在您的管辖范围内。" in response.content.decode()
+        assert "没有找到该单位（或不在您的管辖范围内）" in response.content.decode()
     response = client.get("/ledgers/grants.xlsx", {"org": "410181", "start": "2014-12-31", "end": "2014-01-01"})
     assert response.status_code == 400 and "结束日期不能早于开始日期。" in response.content.decode()
     assert client.get("/ledgers/unknown.xlsx").status_code == 404
@@ -368,6 +368,6 @@ def test_the_page_links_every_ledger_in_the_menu(client, county_user):
     assert '<a href="/ledgers/" aria-current="page">台账</a>' in page
     for kind in ("grants", "funds", "households"):
         assert f'formaction="/ledgers/{kind}.xlsx"' in page
-    assert 'value="410181" selected' in page
+    assert 'value="巩义市总工会（410181）"' in page
     year = datetime.date.today().year
     assert f'name="start" value="{year}-01-01"' in page and f'name="end" value="{year}-12-31"' in page

@@ -3,6 +3,7 @@ rule of which files are due, and the filing comparison with its changed rows fir
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -207,3 +208,63 @@ def test_the_filings_under_the_return_are_paged_with_their_total(tree, make_user
     assert "共 2 条" in first and "钱统计" in first and "赵统计" not in first  # newest first
     second = client.get(reverse("stats-returns"), {**QUERY, "page": 2}).content.decode()
     assert "赵统计" in second and "钱统计" not in second and "第 2 / 2 页" in second
+
+
+# --- what the review found, row by row ----------------------------------------------------------------
+
+
+def test_the_worklist_asks_each_row_for_the_income_and_level_found(tree, make_user, client):
+    client.force_login(make_user(tree.city_a, Role.REVIEWER, username="reviewer"))
+    one = HouseholdFactory(file_no="ZZ-401", organisation=tree.city_a, hardship_level="general")
+    two = HouseholdFactory(file_no="ZZ-402", organisation=tree.city_a, hardship_level="general")
+    page = client.get(reverse("annual-review")).content.decode()
+    for household in (one, two):
+        assert f'name="{household.pk}-income_found"' in page and f'name="{household.pk}-level_found"' in page
+
+    # One outcome for both; each file's own findings, the second file's left open.
+    data = {"outcome": "confirmed", "households": [one.pk, two.pk]}
+    data |= {f"{one.pk}-income_found": "1850.50", f"{one.pk}-level_found": "deep"}
+    response = client.post(reverse("annual-review-bulk"), data, follow=True)
+    assert "2 份档案已完成年度核实：ZZ-401、ZZ-402。" in response.content.decode()
+    one.refresh_from_db()
+    two.refresh_from_db()
+    review = one.reviews.get()
+    assert (review.income_found, review.level_found) == (Decimal("1850.50"), "deep")
+    assert (one.monthly_income, one.hardship_level) == (Decimal("1850.50"), "deep")
+    latest = one.history.latest()
+    assert latest.history_change_reason == "年度核实"
+    assert sorted(latest.diff_against(latest.prev_record).changed_fields) == ["hardship_level", "monthly_income"]
+    assert (two.reviews.get().income_found, two.reviews.get().level_found) == (None, "")
+    assert (two.monthly_income, two.hardship_level, two.history.count()) == (None, "general", 1)
+
+
+def test_findings_refused_in_one_row_leave_every_file_unreviewed(tree, make_user, client):
+    client.force_login(make_user(tree.city_a, Role.REVIEWER, username="reviewer"))
+    one = HouseholdFactory(file_no="ZZ-411", organisation=tree.city_a, hardship_level="general")
+    two = HouseholdFactory(file_no="ZZ-412", organisation=tree.city_a, hardship_level="general")
+    data = {"outcome": "confirmed", "households": [one.pk, two.pk], f"{two.pk}-income_found": "-5"}
+    html = client.post(reverse("annual-review-bulk"), data, follow=True).content.decode()
+    assert "没有档案完成核实" in html and "ZZ-412：核实家庭月收入（元）：" in html
+    # 调整困难程度 needs, in every file, a level other than the file's: the service says which file lacks it.
+    data = {"outcome": "level_changed", "households": [one.pk, two.pk], f"{one.pk}-level_found": "special"}
+    html = client.post(reverse("annual-review-bulk"), data, follow=True).content.decode()
+    assert "ZZ-412：调整困难程度须填写与档案不同的核实困难程度。" in html and "ZZ-411：" not in html
+    assert not AnnualReview.objects.exists()
+    assert one.history.count() == two.history.count() == 1
+
+
+def test_a_rows_own_button_reviews_that_file_with_its_findings(tree, make_user, client):
+    client.force_login(make_user(tree.city_a, Role.REVIEWER, username="reviewer"))
+    one = HouseholdFactory(file_no="ZZ-421", organisation=tree.city_a, hardship_level="general")
+    two = HouseholdFactory(file_no="ZZ-422", organisation=tree.city_a, hardship_level="general")
+    # The row's button sends the whole list's form (every row's fields, the ticks, the bulk outcome).
+    data = {"outcome": "closed", "households": [two.pk]}
+    data |= {f"{one.pk}-outcome": "level_changed", f"{one.pk}-level_found": "special", f"{one.pk}-income_found": ""}
+    data |= {f"{two.pk}-outcome": "confirmed", f"{two.pk}-level_found": "deep"}
+    response = client.post(reverse("annual-review-submit", args=[one.pk]), data, follow=True)
+    assert "档案 ZZ-421 已完成年度核实。" in response.content.decode()
+    review = one.reviews.get()
+    assert (review.outcome, review.level_found, review.income_found) == ("level_changed", "special", None)
+    one.refresh_from_db()
+    assert one.hardship_level == "special"
+    assert not two.reviews.exists()

@@ -8,9 +8,12 @@ from django.core.management import call_command
 
 from aid.models import AidGrant
 from beneficiaries.choices import HouseholdStatus
-from beneficiaries.models import Household
-from casework.models import Organisation
+from beneficiaries.models import Household, Person, Schooling
+from casework.choices import Role
+from casework.models import Organisation, User
+from portal import henan
 from portal.management.commands.load_demo import PASSWORD, USERS
+from tests import believable
 
 RECORD_MODELS = [
     "casework.Organisation",
@@ -78,3 +81,37 @@ def test_load_demo_makes_every_kind_of_record_once_and_prints_the_logins(client)
     for username, *_rest in USERS:
         assert client.login(username=username, password=PASSWORD)
         client.logout()
+
+
+@pytest.mark.django_db
+def test_the_demo_province_is_believable():
+    """Every rule of issue 16 item 12, over every record ``load_demo`` writes."""
+    load()
+    assert Person.objects.count() > 20
+    assert believable.id_number_problems() == []
+    assert believable.names_not_fitting_gender() == []
+    assert set(believable.surname_counts()) <= set(henan.SURNAMES)
+    with_father, sharing = believable.children_with_a_father()
+    assert with_father > 0 and sharing == with_father  # every child of a father in the demo has his surname
+    assert believable.age_gap_problems() == []
+    assert Schooling.objects.count() >= 6
+    assert believable.schooling_problems() == []
+    assert believable.school_name_problems() == []
+    assert believable.file_staff_problems() == []
+    assert Person.objects.exclude(phone_encrypted="").count() >= 10
+    assert believable.phone_problems() == []
+    assert believable.workplace_problems() == []
+
+
+@pytest.mark.django_db
+def test_each_county_has_its_own_staff_and_the_printed_logins_stay():
+    out = load()
+    printed = [line for line in out.splitlines() if "用户名" in line]
+    assert [line.split("用户名 ")[1].split()[0] for line in printed] == [row[0] for row in USERS]
+    for county in Organisation.objects.filter(level="county"):
+        roles = set(User.objects.filter(organisation=county).values_list("role", flat=True))
+        assert roles == {Role.CASEWORKER, Role.REVIEWER}, county.code
+    # The 巩义 files: opened by the printed county caseworker, reviewed by 巩义's reviewer.
+    gongyi = Household.objects.filter(organisation__code="410181")
+    assert set(gongyi.values_list("applied_by__username", flat=True)) == {"gongyi_caseworker"}
+    assert set(gongyi.exclude(reviewed_by=None).values_list("reviewed_by__username", flat=True)) == {"gongyi_reviewer"}

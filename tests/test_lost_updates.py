@@ -56,7 +56,7 @@ def test_a_stale_household_form_is_refused_with_who_and_what(client, me, zhang, 
 
     data = {
         "file_no": "ZZ-100",
-        "organisation": household.organisation_id,
+        "organisation": household.organisation.code,
         "kind": "worker",
         "address": "我的地址",
         "applied_on": "2013-01-10",
@@ -80,7 +80,7 @@ def test_a_stale_person_form_is_refused_naming_every_changed_field(client, me, z
     version = loaded_version(client.get(url))
     person_update(person, acting_user=zhang, reason="更正", data={"name": "王建军", "phone": "13911112222"})
 
-    data = {"name": "王国", "id_number": "", "phone": "", "household": household.pk, "relationship": "head"}
+    data = {"name": "王国", "id_number": "", "phone": "", "household": household.file_no, "relationship": "head"}
     response = client.post(url, {**data, "version": version})
     assert response.status_code == 200
     assert message(person, "姓名、联系电话") in response.content.decode()

@@ -256,10 +256,11 @@ def test_web_publish_withdraw_replace_and_objections(browser, tree, reviewer, pe
     assert response["Location"] == reverse("notices:detail", args=[new.pk])
     assert list(new.entries.values_list("person_id", flat=True)) == [a.pk]
     detail = browser.get(reverse("notices:detail", args=[new.pk])).content.decode()
-    assert "版本记录" in detail and notice.ref in detail
+    assert "版本记录" in detail and f"公示 {notice.number}" in detail and new.number in detail
 
     listing = browser.get(reverse("notices:index")).content.decode()
-    assert new.ref in listing and notice.ref in listing
+    assert f"公示 {new.number}" in listing and f"公示 {notice.number}" in listing
+    assert notice.ref not in listing  # the interchange key is not what people read
 
 
 def test_web_roles_and_scope(client, tree, reviewer, people, make_user):

@@ -59,7 +59,9 @@ def test_refused_during_the_period_and_on_its_last_day(tree, reviewer, student, 
     for day in (days_ago(27), notice.ends_on):
         with pytest.raises(ValidationError) as error:
             grant(student, tree.city_a, day, reviewer, "G1")
-        assert notice.ref in error.value.message_dict["person"][0]
+        message = error.value.message_dict["person"][0]
+        # Named by its short number, not by the interchange ref.
+        assert f"公示 {notice.starts_on.year}-{notice.pk:04d}" in message and notice.ref not in message
     assert not AidGrant.objects.exists()
 
 
@@ -136,7 +138,7 @@ def test_a_batch_is_checked_with_two_queries(tree, reviewer, student, notice, dj
     with django_assert_num_queries(2):
         problems = {index: message for index, _field, message in first_grant_needs_notice(batch)}
     assert sorted(problems) == [0, 2]
-    assert notice.ref in str(problems[0])
+    assert notice.number in str(problems[0]) and notice.ref not in str(problems[0])
     assert "未列入" in str(problems[2])
     # Through the registry (with the other rules on grants), the same grants are refused.
     assert {0, 2} <= set(guards.check(AidGrant, batch))

@@ -149,7 +149,7 @@ def test_header_synonyms_match_alike_on_the_page_in_english_and_on_the_command_l
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
         reverse("rosters:upload"),
-        {"kind": "students", "organisation": tree.city_a.pk, "file": SimpleUploadedFile("roster.xlsx", content)},
+        {"kind": "students", "organisation": tree.city_a.code, "file": SimpleUploadedFile("roster.xlsx", content)},
     )
     on_page = RosterImport.objects.get(kind="students")
     assert response.url == reverse("rosters:detail", args=[on_page.pk])  # no column left to map
@@ -198,7 +198,15 @@ def test_the_fixed_report_workbook_uploads_again(user, tree, child):
 
 
 def test_a_grant_roster_does_not_write_again_the_school_entries_on_file(user, tree, child):
-    entry = SchoolingFactory(person=child, stage="undergraduate", school="郑州大学", entered_on=D(2024, 9, 1))
+    # As the template's example row gives it (录取日期 2024-07-20, 年级 大一).
+    entry = SchoolingFactory(
+        person=child,
+        stage="undergraduate",
+        school="郑州大学",
+        entered_on=D(2024, 9, 1),
+        admitted_on=D(2024, 7, 20),
+        grade="u1",
+    )
     history = Schooling.history.count()
     roster_import = run(template_bytes(KINDS["students"]), "students", user, tree.city_a)
     assert roster_import.status == Status.IMPORTED, problems(roster_import)

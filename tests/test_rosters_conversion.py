@@ -96,7 +96,11 @@ def test_template_example_values():
         "granted_on": "2024-09-10",
         "amount": "2000",  # typed as "2,000" in the example
         "org": ORG,
+        "fund_source": "union",  # 工会经费
+        "payment_method": "bank_card",  # 银行卡
     }
+    schooling = conv.bundle["schooling"][0]
+    assert (schooling["admitted_on"], schooling["grade"]) == ("2024-07-20", "u1")  # 大一
     conv, *_ = convert(template_bytes(KINDS["loans"]), "loans")
     assert conv.bundle["loans"][0]["amount"] == "50000"  # "50,000元"
     assert conv.bundle["loans"][0]["id_number"] == WORKER_ID

@@ -291,7 +291,7 @@ def test_web_flow_with_column_mapping(user, tree, client):
     upload = io.BytesIO(content)
     upload.name = "服务名单.xlsx"
     response = client.post(
-        reverse("rosters:upload"), {"kind": "services", "organisation": tree.city_a.pk, "file": upload}
+        reverse("rosters:upload"), {"kind": "services", "organisation": tree.city_a.code, "file": upload}
     )
     roster_import = RosterImport.objects.get()
     assert response.status_code == 302 and response.url == reverse("rosters:mapping", args=[roster_import.pk])
@@ -361,7 +361,9 @@ def test_upload_queues_the_check_for_the_database_worker_and_shows_progress(user
     client.force_login(user)
     upload = io.BytesIO(template_bytes(KINDS["funds"]))
     upload.name = "资金.xlsx"
-    response = client.post(reverse("rosters:upload"), {"kind": "funds", "organisation": tree.city_a.pk, "file": upload})
+    response = client.post(
+        reverse("rosters:upload"), {"kind": "funds", "organisation": tree.city_a.code, "file": upload}
+    )
     roster_import = RosterImport.objects.get()
     assert response.url == reverse("rosters:detail", args=[roster_import.pk])
     assert roster_import.status == Status.CHECK_QUEUED
@@ -379,7 +381,9 @@ def test_upload_of_a_file_without_known_headers_is_refused_on_the_form(user, tre
     client.force_login(user)
     upload = io.BytesIO(xlsx({"Sheet1": [["甲", "乙"], [1, 2]]}))
     upload.name = "随便.xlsx"
-    response = client.post(reverse("rosters:upload"), {"kind": "loans", "organisation": tree.city_a.pk, "file": upload})
+    response = client.post(
+        reverse("rosters:upload"), {"kind": "loans", "organisation": tree.city_a.code, "file": upload}
+    )
     assert response.status_code == 400
     assert "没有找到" in response.content.decode()
     assert RosterImport.objects.count() == 0

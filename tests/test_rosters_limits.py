@@ -175,7 +175,7 @@ def test_the_upload_size_is_limited_on_the_page_and_in_the_service(user, tree, c
     client.force_login(user)
     response = client.post(
         reverse("rosters:upload"),
-        {"kind": "services", "organisation": tree.city_a.pk, "file": SimpleUploadedFile("big.xlsx", content)},
+        {"kind": "services", "organisation": tree.city_a.code, "file": SimpleUploadedFile("big.xlsx", content)},
     )
     assert response.status_code == 400 and "文件不能超过 1 MB。" in response.content.decode()
     with pytest.raises(ValidationError, match="文件不能超过 1 MB。"):

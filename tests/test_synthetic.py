@@ -11,12 +11,14 @@ from django.db.models import Count, Exists, F, OuterRef
 
 from aid.models import AidGrant
 from beneficiaries.id_numbers import validate_id_number
-from beneficiaries.models import Graduate, Household, Person, Schooling, on_file_q
+from beneficiaries.models import Graduate, Household, Person, Schooling, advance_date, on_file_q
 from casework import guards
-from casework.models import Organisation
+from casework.choices import Role
+from casework.models import Organisation, User
 from employment.models import Certificate, Placement, Training
 from notices.models import NoticeEntry, Objection
-from portal import synthetic
+from portal import henan, synthetic
+from tests import believable
 from tests.factories import PersonFactory
 
 PERSONS = 600
@@ -37,7 +39,10 @@ def _fingerprint():
 
 
 def _counts():
-    return {model._meta.label: model.objects.count() for model in synthetic._Writer.ORDER}
+    counts = {model._meta.label: model.objects.count() for model in synthetic._Writer.ORDER}
+    # The counties' staff; the system user that writes the rest is not counted.
+    counts["casework.User"] = User.objects.exclude(username=synthetic.USERNAME).count()
+    return counts
 
 
 @pytest.fixture
@@ -71,6 +76,10 @@ def test_tree_is_sized_to_the_persons(generated):
     assert (cities, counties, grassroots) == (2, 8, 8)  # 600 // 600 → at least 2; 600 // 70 = 8
     by_level = dict(Organisation.objects.values_list("level").annotate(n=Count("id")))
     assert by_level == {"national": 1, "province": 1, "city": 2, "county": 8, "grassroots": 8}
+    # Real county-level units of the first cities, four of each: 郑州's and 开封's.
+    expected = [code for city in ("410100", "410200") for code, _name in henan.COUNTIES[city][:4]]
+    assert sorted(Organisation.objects.filter(level="county").values_list("code", flat=True)) == expected
+    assert Organisation.objects.get(code="410102").name == "郑州市中原区总工会"
     assert synthetic.tree_size(1_000_000) == (17, 150, 10_000)
     unit = Organisation.objects.filter(level="grassroots").order_by("code").first()
     assert unit.path == f"100000/410000/{unit.parent.parent.code}/{unit.parent.code}/{unit.code}/"
@@ -119,8 +128,10 @@ def test_grants_respect_the_guard_rules(generated):
     # 依档帮扶: the recipient's household is on file on the grant date
     assert grants.exclude(on_file_q(F("granted_on"), "person__household__")).count() == 0
     assert grants.filter(person__household__isnull=True).count() == 0
-    # a schooling record in force on the grant date
-    in_force = Schooling.objects.filter(person=OuterRef("person"), entered_on__lte=OuterRef("granted_on"))
+    # a schooling record in force on the grant date (from its advance date: admitted on, else entered on)
+    in_force = Schooling.objects.annotate(advanced=advance_date()).filter(
+        person=OuterRef("person"), advanced__lte=OuterRef("granted_on")
+    )
     assert grants.exclude(Exists(in_force)).count() == 0
     # 公示: the first grant of each person follows a notice listing them that ended before it,
     # with no upheld objection against them on that notice
@@ -169,6 +180,54 @@ def test_one_history_row_per_object_dated_on_the_record(generated):
     grant = AidGrant.objects.get(pk=row.id)
     assert row.history_date.astimezone(synthetic.TZ).date() == grant.granted_on
     assert Person.history.model.objects.count() == PERSONS
+    # Every generated object of the case models has exactly one history row, naming an existing user,
+    # whose name is copied alongside; the staff accounts have theirs too.
+    users = dict(User.objects.values_list("pk", "username"))
+    staff = User.objects.exclude(username=synthetic.USERNAME)
+    for model, objects in [*((m, m.objects.all()) for m in synthetic._Writer.ORDER), (User, staff)]:
+        rows = model.history.model.objects.filter(id__in=objects.values("pk"))
+        assert rows.count() == objects.count() == len(set(rows.values_list("id", flat=True))), model
+        pairs = set(rows.values_list("history_user_id", "history_user_name"))
+        assert all(users.get(pk) == name for pk, name in pairs), (model, pairs - set(users.items()))
+    # Files, their members and their schooling are written by the county's caseworker, the rest by "synthetic".
+    households = Household.history.model.objects.filter(history_type="+")
+    assert households.exclude(history_user_id=F("applied_by_id")).count() == 0
+
+
+def test_data_a_caseworker_would_believe(generated):
+    """Every rule of issue 16 item 12, over the whole generated set."""
+    assert believable.id_number_problems() == []
+    assert believable.names_not_fitting_gender() == []
+    surnames = believable.surname_counts()
+    assert set(surnames) <= set(henan.SURNAMES)
+    assert set(list(surnames)[:3]) <= set("王李张刘陈")  # the commonest surnames lead, as in 河南
+    assert sum(list(surnames.values())[:3]) > PERSONS * 0.12
+    with_father, sharing = believable.children_with_a_father()
+    assert with_father > 50
+    assert 0.85 < sharing / with_father < 1  # mostly the father's surname, now and then the mother's
+    assert believable.age_gap_problems() == []
+    assert Schooling.objects.count() > 50
+    assert believable.schooling_problems() == []
+    assert believable.school_name_problems() == []
+    # every stage that the ages of the generated children reach is there
+    assert {"primary", "junior_secondary", "senior_secondary", "undergraduate"} <= set(
+        Schooling.objects.values_list("stage", flat=True)
+    )
+    # graduates: about 22 when they graduate
+    for graduation_year, born in Graduate.objects.values_list("graduation_year", "person__birth_date"):
+        assert 21 <= graduation_year - born.year <= 24
+    assert believable.file_staff_problems() == []
+    county_staff = User.objects.filter(organisation__level="county")
+    assert county_staff.filter(role=Role.CASEWORKER).count() == Organisation.objects.filter(level="county").count()
+    assert county_staff.filter(role=Role.REVIEWER).count() == Organisation.objects.filter(level="county").count()
+    assert not county_staff.filter(is_active=True).exists()  # nobody logs in as them
+    phones = Person.objects.exclude(phone_encrypted="")
+    assert phones.count() > PERSONS / 4
+    assert believable.phone_problems() == []
+    landlines = [p for p in phones if "-" in p.phone]
+    assert 0 < len(landlines) < phones.count() / 2
+    assert believable.workplace_problems() == []
+    assert Person.objects.exclude(work_unit="").count() > PERSONS / 5
 
 
 def test_command_prints_counts_and_refuses_a_filled_database(db):

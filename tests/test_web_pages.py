@@ -103,9 +103,9 @@ def test_invalid_id_number_shows_the_chinese_message_next_to_the_field(worker, f
         {
             "name": "王小红",
             "id_number": bad,
-            "household": files["own"].pk,
+            "household": files["own"].file_no,
             "relationship": "child",
-            "organisation": worker.organisation.pk,
+            "organisation": worker.organisation.code,
         },
     )
     assert response.status_code == 200
@@ -121,9 +121,9 @@ def test_member_added_through_the_form_joins_the_file_with_history(worker, files
         {
             "name": "王小红",
             "id_number": sample_id_number(20),
-            "household": files["own"].pk,
+            "household": files["own"].file_no,
             "relationship": "child",
-            "organisation": worker.organisation.pk,
+            "organisation": worker.organisation.code,
             "reason": "新增成员",
         },
     )
@@ -166,7 +166,7 @@ def test_workflow_buttons_call_the_services(worker, tree, client, make_user):
     )
     assert household.reviewed_by.username == "reviewer" and household.filed_by.username == "reviewer"
     page = client.get(reverse("household-detail", args=[household.pk])).content.decode()
-    assert "在档" in page and "脱困退出" in page and notice.ref in page
+    assert "在档" in page and "脱困退出" in page and f"公示 {notice.number}" in page and notice.ref not in page
 
 
 def test_annual_review_worklist_lists_unreviewed_files_and_takes_each_outcome(worker, files, client, tree, make_user):
@@ -210,9 +210,11 @@ def test_grant_list_filters_sorts_paginates_and_exports_masked_and_logged(worker
 
     response = client.get(reverse("grants-export", kwargs={"fmt": "csv"}), {"org": "410181", "sort": "amount"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:2] == ["姓名", "身份证号码"]
-    assert len(rows) == 2 and rows[1][0] == "王小明"
-    assert rows[1][1] == mask(sample_id_number(2)) and sample_id_number(2) not in response.content.decode()
+    assert rows[0][:3] == ["编号", "姓名", "身份证号码"]  # the short number first, as on the page
+    grant = AidGrant.objects.get(organisation=tree.county_a)
+    assert len(rows) == 2 and rows[1][:2] == [f"ZX-{grant.pk:05d}", "王小明"]
+    assert grant.ref not in response.content.decode()
+    assert rows[1][2] == mask(sample_id_number(2)) and sample_id_number(2) not in response.content.decode()
 
     response = client.get(reverse("grants-export", kwargs={"fmt": "xlsx"}))
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -243,7 +245,7 @@ def test_list_pages_have_fifty_rows_a_page(worker, tree, client):
 
 def test_grant_form_finds_the_person_by_id_number_within_scope(worker, files, tree, client):
     SchoolingFactory(person=files["child"], entered_on=D(2013, 9, 1))
-    data = {"organisation": tree.city_a.pk, "granted_on": "2014-08-20", "amount": "800"}
+    data = {"organisation": tree.city_a.code, "granted_on": "2014-08-20", "amount": "800"}
     response = client.post(reverse("grants-create"), {**data, "person_id_number": sample_id_number(4)})
     assert "本单位范围内没有该身份证号码的人员" in response.content.decode()
     response = client.post(reverse("grants-create"), {**data, "amount": "-5", "person": files["child"].pk})
@@ -253,7 +255,7 @@ def test_grant_form_finds_the_person_by_id_number_within_scope(worker, files, tr
 def test_household_form_errors_are_in_chinese(worker, client):
     response = client.post(
         reverse("household-create"),
-        {"file_no": "", "organisation": worker.organisation.pk, "kind": "worker", "applied_on": "2999-01-01"},
+        {"file_no": "", "organisation": worker.organisation.code, "kind": "worker", "applied_on": "2999-01-01"},
     )
     html = response.content.decode()
     assert "该字段是必填项。" in html and "日期不能晚于今天。" in html
@@ -302,7 +304,9 @@ def test_the_export_log_is_a_list_of_its_own(worker, files, tree, client, make_u
     elsewhere.force_login(other)
     elsewhere.get(reverse("households-export", kwargs={"fmt": "xlsx"}))
     html = client.get(reverse("export-log-list")).content.decode()
-    assert "共 1 条" in html and "file_no=ZZ" in html and "beneficiaries.Household" in html
+    # The list exported is named as people call it (困难职工档案), not by the model's label.
+    assert "共 1 条" in html and "file_no=ZZ" in html and '<td data-label="数据类型">困难职工档案</td>' in html
+    assert "beneficiaries.Household" not in html
     assert "luoyang" not in html
     rows = list(
         csv.reader(
@@ -320,7 +324,7 @@ def test_editing_a_person_keeps_the_id_number_when_left_empty(worker, files, cli
             "name": "王建军",
             "id_number": "",
             "phone": "13900000000",
-            "household": files["own"].pk,
+            "household": files["own"].file_no,
             "relationship": "head",
         },
     )
@@ -337,7 +341,7 @@ def test_a_grant_refused_by_a_guard_rule_says_why_on_the_form(worker, tree, clie
     SchoolingFactory(person=pupil, entered_on=D(2013, 9, 1))
     response = client.post(
         reverse("grants-create"),
-        {"person": pupil.pk, "organisation": tree.city_a.pk, "granted_on": "2014-08-20", "amount": "800"},
+        {"person": pupil.pk, "organisation": tree.city_a.code, "granted_on": "2014-08-20", "amount": "800"},
     )
     html = response.content.decode()
     assert "依档帮扶：受助学生所在档案 CL-1 在发放日期 2014-08-20 不在档。" in html

@@ -116,7 +116,7 @@ class PersonJoinsASecondHousehold:
         return f"该人员已是{tree.city_a.name}另一困难职工档案的成员，须先退出原档案，才能加入本档案。"
 
     def web(self, ctx, w):
-        data = {"name": w.person.name, "household": w.second.pk, "relationship": "child"}
+        data = {"name": w.person.name, "household": w.second.file_no, "relationship": "child"}
         return form_refusals(ctx.client.post(reverse("person-edit", args=[w.person.pk]), data))
 
     def admin(self, ctx, w):
@@ -163,7 +163,7 @@ class GrantToAPersonNotOnFile:
     def web(self, ctx, w):
         data = {
             "person_id_number": w.person.id_number,
-            "organisation": ctx.tree.city_a.pk,
+            "organisation": ctx.tree.city_a.code,
             "granted_on": "2014-09-10",
             "amount": "1000",
         }
@@ -221,7 +221,7 @@ class GrantBesideThePublishedStandard:
     def web(self, ctx, w):
         data = {
             "person_id_number": w.person.id_number,
-            "organisation": ctx.tree.city_a.pk,
+            "organisation": ctx.tree.city_a.code,
             "granted_on": "2014-09-10",
             "amount": "800",
         }
@@ -317,7 +317,7 @@ class ServiceDatedInTheFuture:
     def web(self, ctx, w):
         data = {
             "person_id_number": w.person.id_number,
-            "organisation": ctx.tree.city_a.pk,
+            "organisation": ctx.tree.city_a.code,
             "type": "job_introduction",
             "served_on": w.day.isoformat(),
         }
@@ -367,7 +367,7 @@ class GraduateOutsideAnyHousehold:
         return {"graduation_year": 2014, "university": "河南大学", "registered_on": "2014-07-01"}
 
     def web(self, ctx, w):
-        data = {"person_id_number": w.person.id_number, "organisation": ctx.tree.city_a.pk, **self.fields(w)}
+        data = {"person_id_number": w.person.id_number, "organisation": ctx.tree.city_a.code, **self.fields(w)}
         return form_refusals(ctx.client.post(reverse("graduates-create"), data))
 
     def admin(self, ctx, w):
@@ -390,6 +390,48 @@ class GraduateOutsideAnyHousehold:
         return roster_refusals(ctx, "graduates", rows)
 
 
+class GradeBeyondItsStage:
+    """A school entry in a grade its stage does not have: 大四 at a 3-year 专科 (the model's own validation)."""
+
+    rule = None
+    expect = {
+        "web": "grade",
+        "admin": "grade",
+        "api": "grade",
+        "bundle": "schooling[0].grade",
+        "roster": "年级",
+    }
+    cannot = {}
+
+    def setup(self, tree):
+        household = HouseholdFactory(organisation=tree.city_a, file_no="ZZ-9")
+        person = PersonFactory(name="周小雨", household=household, relationship="child")
+        return SimpleNamespace(person=person, message="年级“大四”与学段“大专”不符，可选：大一、大二、大三。")
+
+    fields = {"stage": "junior_college", "school": "郑州职业技术学院", "entered_on": "2014-09-01", "grade": "u4"}
+
+    def web(self, ctx, w):
+        data = {"person_id_number": w.person.id_number, **self.fields}
+        return form_refusals(ctx.client.post(reverse("schooling-create"), data))
+
+    def admin(self, ctx, w):
+        data = {"ref": "SCH-1", "person": w.person.pk, **self.fields}
+        return admin_post(ctx, "/admin/beneficiaries/schooling/add/", data)
+
+    def api(self, ctx, w):
+        return api_refusals(ctx.api.post("/api/v1/schooling/", {"person": w.person.pk, **self.fields}, format="json"))
+
+    def bundle(self, ctx, w):
+        return bundle_refusals(ctx, {"schooling": [{"ref": "SCH-1", "id_number": w.person.id_number, **self.fields}]})
+
+    def roster(self, ctx, w):
+        rows = [
+            ["姓名", "身份证号码", "学段", "学校", "入学日期", "年级"],
+            [w.person.name, w.person.id_number, "大专", "郑州职业技术学院", D(2014, 9, 1), "大四"],
+        ]
+        return roster_refusals(ctx, "students", rows)
+
+
 CASES = [
     PersonJoinsASecondHousehold(),
     GrantToAPersonNotOnFile(),
@@ -397,6 +439,7 @@ CASES = [
     ObjectionBeforeTheNoticeStarts(),
     ServiceDatedInTheFuture(),
     GraduateOutsideAnyHousehold(),
+    GradeBeyondItsStage(),
 ]
 SENDS = [pytest.param(case, route, id=f"{type(case).__name__}-{route}") for case in CASES for route in case.expect]
 
@@ -450,7 +493,7 @@ def move_household(ctx, route, household):
     if route == "web":
         data = {
             "file_no": household.file_no,
-            "organisation": county.pk,
+            "organisation": county.code,
             "kind": household.kind,
             "applied_on": household.applied_on.isoformat(),
         }

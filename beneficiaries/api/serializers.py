@@ -156,7 +156,7 @@ class AnnualReviewSerializer(ScopedModelSerializer):
 class SchoolingSerializer(ScopedModelSerializer):
     class Meta:
         model = Schooling
-        fields = ["id", "ref", "person", "stage", "school", "admitted_on", "entered_on"]
+        fields = ["id", "ref", "person", "stage", "grade", "school", "admitted_on", "entered_on"]
         extra_kwargs = {"ref": {"required": False}}
 
 

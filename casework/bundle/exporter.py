@@ -2,6 +2,7 @@
 
 from casework.bundle import spec as registry
 from casework.bundle.importer import FORMAT
+from casework.routers import reporting
 
 
 class Exporter:
@@ -18,6 +19,7 @@ class Exporter:
         return self._keys[cache_key]
 
 
+@reporting
 def export_bundle(organisation, *, since=None):
     """The bundle (a dict) of ``organisation``'s subtree: its units (the root with no parent) and every record.
 

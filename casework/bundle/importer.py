@@ -213,7 +213,7 @@ def import_list(ctx, spec, items):
             ctx.refuse(f"{path}.{spec.key}", refusal.message)
             continue
         if key in seen:
-            ctx.refuse(f"{path}.{spec.key}", _("与 %(other)s 重复。") % {"other": f"{name}[{seen[key]}]"})
+            ctx.refuse(f"{path}.{spec.key}", registry.duplicate_of(name, seen[key]))
             ctx.refused[name].add(key)
             continue
         seen[key] = index

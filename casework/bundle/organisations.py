@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from casework.bundle.fields import MISSING, Ref, Refusal, Text
-from casework.bundle.spec import ListSpec, register
+from casework.bundle.spec import ListSpec, duplicate_of, register
 from casework.models import Organisation
 from casework.services import organisation_create, organisation_update
 
@@ -54,7 +54,7 @@ class OrganisationSpec(ListSpec):
                 ctx.refuse(f"{path}.code", refusal.message)
                 continue
             if code in seen:
-                ctx.refuse(f"{path}.code", _("与 %(other)s 重复。") % {"other": f"{self.name}[{seen[code]}]"})
+                ctx.refuse(f"{path}.code", duplicate_of(self.name, seen[code]))
                 continue
             seen[code] = index
             values, ok = _values(ctx, self, item, path)

@@ -7,7 +7,11 @@ the fields (``casework.bundle.fields``) and, where a list needs more than the
 generic path (persons, notices, graduates), overrides a hook.
 """
 
+import re
+
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
 
 from casework.bundle.fields import MISSING, Ref, Refusal, Text
 
@@ -146,3 +150,52 @@ class ListSpec:
 
 
 __all__ = ["MISSING", "ListSpec", "Refusal", "autodiscover", "chunks", "get", "lists", "register"]
+
+
+PATH = re.compile(r"(?P<list>[A-Za-z_]+)\[(?P<index>\d+)\](?:\.(?P<rest>.+))?")
+
+
+def list_label(name):
+    """The name people use for a bundle list (``aid_grants`` → 助学款), or the key when no list has it."""
+    autodiscover()
+    spec = _lists.get(name) if name else None
+    if spec is None or spec.model is None:
+        return name
+    return str(spec.model._meta.verbose_name_plural)
+
+
+def describe_path(path):
+    """A refusal's place in words: ``{"list": 助学款, "row": 4, "field": 受助学生}`` for ``aid_grants[3].person``.
+
+    ``row`` counts from 1 as people count records; ``field`` is the model field's label where the bundle field
+    names one (otherwise the bundle's own field name). ``None`` for a path that names no record (``format``).
+    """
+    autodiscover()
+    match = PATH.fullmatch(path or "")
+    if match is None or match.group("list") not in _lists:
+        return None
+    spec = _lists[match.group("list")]
+    rest = match.group("rest") or ""
+    field_name = rest.split(".")[0].split("[")[0]
+    return {
+        "list": list_label(spec.name),
+        "row": int(match.group("index")) + 1,
+        "field": _field_label(spec, field_name) if field_name else "",
+    }
+
+
+def duplicate_of(name, index):
+    """The refusal of a record whose key an earlier record of the same list already has, naming that one as
+    people count (与助学款第 3 条重复), not by its path (``aid_grants[2]``)."""
+    return _("与%(list)s第 %(row)s 条重复。") % {"list": list_label(name), "row": index + 1}
+
+
+def _field_label(spec, name):
+    fld = spec.fields.get(name)
+    model_field = (getattr(fld, "attr", None) or name) if fld is not None else name
+    for candidate in (model_field, name, name.removesuffix("_ref"), name.removesuffix("_id")):
+        try:
+            return str(spec.model._meta.get_field(candidate).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name

@@ -7,28 +7,49 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from casework.choices import Role
+
 register = template.Library()
 
-# (url name, label): a page another engineer has not built yet simply does not show.
+CASEWORK = frozenset({Role.CASEWORKER, Role.REVIEWER})
+STATISTICS = frozenset({Role.STATISTICS_OFFICER})
+EVERYONE = frozenset(Role.values)
+
+# (url name, label, the roles whose menu shows it): each role sees the pages of its own work (an
+# administrator, whose role includes every other, and a superuser see them all). A page left out of
+# a menu is not forbidden: the pages and services decide what a role may do, the menu only what it
+# needs. A page another engineer has not built yet simply does not show.
 NAV = (
-    ("home", _("首页")),
-    ("household-search", _("档案")),
-    ("annual-review", _("年度核实")),
-    ("records", _("记录")),
-    ("notices:index", pgettext_lazy("plural", "公示")),
-    ("stats-returns", _("统计报表")),
-    ("stats-submissions", pgettext_lazy("plural", "报表上报")),
-    ("ledgers", _("台账")),
-    ("rosters:index", _("名册导入")),
-    ("bundle-import", _("数据包导入")),
+    ("home", _("首页"), EVERYONE),
+    ("household-search", _("档案"), EVERYONE),
+    ("annual-review", _("年度核实"), CASEWORK),
+    ("records", _("记录"), EVERYONE),
+    ("notices:index", pgettext_lazy("plural", "公示"), CASEWORK),
+    ("stats-returns", _("统计报表"), EVERYONE),
+    ("stats-submissions", pgettext_lazy("plural", "报表上报"), STATISTICS),
+    ("ledgers", _("台账"), EVERYONE),
+    ("rosters:index", _("名册导入"), frozenset({Role.CASEWORKER})),
+    ("bundle-import", _("数据包导入"), frozenset({Role.CASEWORKER})),
 )
+
+
+def menu_roles(user):
+    """The roles whose menu entries ``user`` sees."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return EVERYONE
+    return frozenset({user.role})
 
 
 @register.simple_tag(takes_context=True)
 def nav_items(context):
     request = context.get("request")
+    roles = menu_roles(context.get("user") or getattr(request, "user", None))
     items = []
-    for name, label in NAV:
+    for name, label, shown_to in NAV:
+        if not roles & shown_to:
+            continue
         try:
             url = reverse(name)
         except NoReverseMatch:
@@ -90,3 +111,19 @@ def item_at(sequence, index):
 def page_numbers(page):
     """The page numbers to link around ``page``: first, last and two either side, ``…`` for the gaps."""
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def bundle_list(name):
+    """A bundle list by its name (``aid_grants`` → 助学款)."""
+    from casework.bundle.spec import list_label
+
+    return list_label(name)
+
+
+@register.filter
+def bundle_place(path):
+    """Where a bundle refusal is, in words: list, record number from 1, field (``casework.bundle.spec``)."""
+    from casework.bundle.spec import describe_path
+
+    return describe_path(path)

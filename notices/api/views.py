@@ -124,7 +124,7 @@ class NoticeViewSet(ScopedModelViewSet):
         """The printable list as an A4 PDF (names as the unit chose, ID numbers masked)."""
         notice = self.get_object()
         response = HttpResponse(printing.render_pdf(notice), content_type="application/pdf")
-        return attachment(response, f"notice-{notice.ref}.pdf")
+        return attachment(response, f"notice-{notice.number}.pdf")
 
     @extend_schema(methods=["get"], responses={(200, "image/*"): OpenApiTypes.BINARY})
     @extend_schema(methods=["post"], request=serializers.PhotoSerializer, responses=serializers.NoticeSerializer)

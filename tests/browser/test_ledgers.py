@@ -43,7 +43,7 @@ def test_caseworker_downloads_the_golden_autumn_ledger(page, shot, setting, tmp_
     page.get_by_role("link", name="台账", exact=True).click()
     page.wait_for_url(re.compile(r"/ledgers/$"))
     assert page.locator("h1").inner_text() == "台账"
-    assert page.get_by_label("单位").input_value() == "410181"
+    assert page.get_by_label("单位", exact=True).input_value() == "巩义市总工会（410181）"
     this_year = datetime.date.today().year
     assert page.get_by_label("开始日期").input_value() == f"{this_year}-01-01"
     page.get_by_label("开始日期").fill("2014-01-01")

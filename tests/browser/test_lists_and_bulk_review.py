@@ -3,12 +3,13 @@ of several files in one action, and the filing comparison with its changed rows 
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from beneficiaries.models import AnnualReview
+from beneficiaries.models import AnnualReview, Household
 from casework.choices import Role
 from stats.services import return_file
 from tests.browser.test_casework_flow import log_in
@@ -107,6 +108,49 @@ def test_a_reviewer_reviews_the_ticked_files_in_one_action(page, tree, make_user
     assert "3 份档案已完成年度核实：ZZ-001、ZZ-002、ZZ-003。" in page.locator("body").inner_text()
     assert "本单位还有 0 份在档档案今年尚未核实。" in page.locator("body").inner_text()
     assert AnnualReview.objects.filter(outcome="confirmed").count() == 3
+    assert errors == []
+
+
+def test_each_row_gives_the_income_and_level_found_in_bulk_and_alone(page, tree, make_user, shot):
+    errors = console_errors(page)
+    make_user(tree.city_a, Role.REVIEWER, username="shenhe")
+    for n in (1, 2, 3):
+        HouseholdFactory(
+            file_no=f"ZZ-00{n}", organisation=tree.city_a, filed_on=D(2013, 2, n), hardship_level="general"
+        )
+    log_in(page, "shenhe")
+    page.get_by_role("link", name="年度核实", exact=True).click()
+    assert page.get_by_role("columnheader", name="核实家庭月收入（元）").is_visible()
+    assert page.get_by_role("columnheader", name="核实困难程度").is_visible()
+
+    # 调整困难程度 for two ticked files, each with the level (and, for one, the income) it was found at.
+    page.get_by_label("ZZ-001 核实家庭月收入（元）").fill("1850.5")
+    page.get_by_label("ZZ-001 核实困难程度").select_option(label="深度困难")
+    page.get_by_label("ZZ-002 核实困难程度").select_option(label="特殊困难")
+    page.get_by_label("选择 ZZ-001").check()
+    page.get_by_label("选择 ZZ-002").check()
+    bulk = page.locator("form#bulk-review")
+    bulk.get_by_label("核实结果").select_option(label="调整困难程度")
+    shot("annual-review-findings")
+    with page.expect_navigation():
+        bulk.get_by_role("button", name="提交所选档案").click()
+    assert "2 份档案已完成年度核实：ZZ-001、ZZ-002。" in page.locator("body").inner_text()
+    found = {r.household.file_no: (r.outcome, r.income_found, r.level_found) for r in AnnualReview.objects.all()}
+    assert found == {
+        "ZZ-001": ("level_changed", Decimal("1850.50"), "deep"),
+        "ZZ-002": ("level_changed", None, "special"),
+    }
+    levels = dict(Household.objects.values_list("file_no", "hardship_level"))
+    assert levels == {"ZZ-001": "deep", "ZZ-002": "special", "ZZ-003": "general"}
+
+    # The last file alone, with its row's own button: its findings go with it.
+    page.get_by_label("ZZ-003 核实家庭月收入（元）").fill("2400")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交 ZZ-003").click()
+    assert "档案 ZZ-003 已完成年度核实。" in page.locator("body").inner_text()
+    review = AnnualReview.objects.get(household__file_no="ZZ-003")
+    assert (review.outcome, review.income_found, review.level_found) == ("confirmed", Decimal("2400.00"), "")
+    assert Household.objects.get(file_no="ZZ-003").monthly_income == Decimal("2400.00")
     assert errors == []
 
 

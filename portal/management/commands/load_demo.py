@@ -2,10 +2,17 @@
 
 The union tree (全总 100000 → 河南省总工会 410000 → 郑州, 洛阳 → counties →
 grassroots units), one account per role at the province plus a county
-caseworker, and a small set of realistic case records of every type, all
-written through the services, so every guard rule holds (a grant goes to a
-member of an on-file household, with a schooling record in force and, for a
-first grant, a clean published notice that ended before it).
+caseworker (the printed logins), each county's own caseworker and reviewer,
+and a small set of realistic case records of every type, all written through
+the services, so every guard rule holds (a grant goes to a member of an
+on-file household, with a schooling record in force and, for a first grant, a
+clean published notice that ended before it).
+
+A caseworker should believe them: names fit the gender in the ID number, ID
+numbers carry the county's region code, school entries fall on 1 September at
+each stage's age (admitted in July or August), phones use the city's area
+code, and a county's files are opened by its caseworker and reviewed by its
+reviewer (``tests/believable.py`` checks each rule).
 
 Running it again changes nothing but the demo accounts' passwords, which are
 set back to the printed ones. Records are dated in 2014 (the year of the
@@ -19,11 +26,10 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from stdnum.cn import ric
 
 from aid.models import AidGrant, Expenditure, FundReceipt, WorkStudyOffer
 from beneficiaries import services as beneficiaries
-from beneficiaries.id_numbers import make_id_number
+from beneficiaries.id_numbers import make_id_number, validate_id_number
 from beneficiaries.models import Household, Schooling
 from casework.choices import Category, Level, Role
 from casework.models import Organisation, User
@@ -71,6 +77,29 @@ USERS = [
     ("gongyi_caseworker", "李娜", Role.CASEWORKER, "410181"),
 ]
 
+# Each county's own caseworker opens its files and its reviewer reviews them (巩义's caseworker is printed
+# above; these log in with the same password, as the county staff a file page names).
+COUNTY_STAFF = [
+    ("gongyi_reviewer", "杨海燕", Role.REVIEWER, "410181"),
+    ("zhongmou_caseworker", "高志伟", Role.CASEWORKER, "410122"),
+    ("zhongmou_reviewer", "徐丽娟", Role.REVIEWER, "410122"),
+    ("yanshi_caseworker", "张晓东", Role.CASEWORKER, "410381"),
+    ("yanshi_reviewer", "郭红霞", Role.REVIEWER, "410381"),
+    ("xinan_caseworker", "宋春梅", Role.CASEWORKER, "410323"),
+    ("xinan_reviewer", "韩永强", Role.REVIEWER, "410323"),
+]
+
+# The unions' office telephones (保障工作部), with each city's area code.
+OFFICE_PHONES = {
+    "410000": "0371-65550000",
+    "410100": "0371-67170000",
+    "410300": "0379-63930000",
+    "410181": "0371-64390000",
+    "410122": "0371-62170000",
+    "410381": "0379-67720000",
+    "410323": "0379-67210000",
+}
+
 # The first household file: its presence means the records were loaded before.
 MARKER_FILE_NO = "410181-2013-001"
 
@@ -115,7 +144,7 @@ class Command(BaseCommand):
 
     def _users(self, orgs):
         users = {}
-        for username, full_name, role, code in USERS:
+        for username, full_name, role, code in USERS + COUNTY_STAFF:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = user_create(
@@ -150,75 +179,89 @@ class Demo:
         self.caseworker = users["henan_caseworker"]
         self.reviewer = users["henan_reviewer"]
         self.county = users["gongyi_caseworker"]
+        # A county's records are written by its own staff; the province's (and the cities') by the province's.
+        staff = [(role, code, users[name]) for name, _full_name, role, code in USERS + COUNTY_STAFF]
+        self.caseworker_of = {code: user for role, code, user in staff if role == Role.CASEWORKER}
+        self.reviewer_of = {code: user for role, code, user in staff if role == Role.REVIEWER}
         self.recent = recent_calendar(today)
         self.seq = 0
 
     # -- helpers ------------------------------------------------------------------
 
-    def id_number(self, region, born):
-        """A valid resident ID for someone born on ``born`` in ``region`` (or its city, if the code is younger)."""
+    def id_number(self, region, born, male):
+        """A valid resident ID of ``region`` (the person's county, or city) for someone born on ``born``;
+        the order code is odd for a man and even for a woman, as on a real card."""
         self.seq += 1
-        for code in (region, region[:4] + "00"):
-            number = make_id_number(code, born, 100 + self.seq)
-            if ric.is_valid(number):
-                return number
-        raise ValueError(f"no valid region code for {region} born {born}")
+        return validate_id_number(make_id_number(region, born, 2 * self.seq + (1 if male else 0)))
 
-    def person(self, name, region, born, *, household=None, relationship="", org=None, by=None, phone=""):
+    def staff_for(self, org, staff):
+        """The caseworker (or reviewer) of the county of ``org``; the province's for a city or the province."""
+        return staff.get(org.code) or staff.get(org.parent.code if org.parent else "") or staff["410000"]
+
+    def person(self, name, born, *, male, household=None, relationship="", org=None, by=None, phone="", **details):
+        org = org or household.organisation
         return beneficiaries.person_register(
-            id_number=self.id_number(region, born),
+            id_number=self.id_number(org.code, born, male),
             name=name,
-            organisation=org or (household.organisation if household else None),
+            organisation=org,
             household=household,
             relationship=relationship,
             phone=phone,
-            acting_user=by or self.caseworker,
+            acting_user=by or self.staff_for(org, self.caseworker_of),
             reason=REASON,
+            **details,
         )
 
     def record(self, model, by=None, **data):
-        return record_create(model, acting_user=by or self.caseworker, reason=REASON, data=data)
+        """Create a record as ``by``, else as the caseworker of the county it belongs to (its unit's, or its
+        person's)."""
+        if by is None:
+            org = data.get("organisation") or getattr(data.get("person"), "organisation", None)
+            by = self.staff_for(org, self.caseworker_of) if org is not None else self.caseworker
+        return record_create(model, acting_user=by, reason=REASON, data=data)
 
     def plan(self, **data):
-        # The service names the author: the caseworker who records the plan.
-        return employment_services.assistance_plan_create(acting_user=self.caseworker, reason=REASON, data=data)
+        # The service names the author: the caseworker of the graduate's county, who records the plan.
+        by = self.staff_for(data["graduate"].organisation, self.caseworker_of)
+        return employment_services.assistance_plan_create(acting_user=by, reason=REASON, data=data)
 
     def household(self, file_no, org, kind, *, applied, head, reviewed=None, noticed=None, filed=None, by=None, **data):
-        """A household file with its head (``(name, region, born, extra)``) taken through the workflow as far
-        as the dates given: a reviewer reviews it, lists the head on a public notice starting on ``noticed``
-        (ending the day before ``filed``, or after seven days) and puts it on file after the notice ends."""
-        by = by or self.caseworker
+        """A household file with its head (``(name, born, male, extra)``) taken through the workflow as far
+        as the dates given: the county's caseworker applies, its reviewer reviews it, lists the head on a
+        public notice starting on ``noticed`` (ending the day before ``filed``, or after seven days) and puts
+        it on file after the notice ends."""
+        unit = self.orgs[org]
+        by = by or self.staff_for(unit, self.caseworker_of)
+        reviewer = self.staff_for(unit, self.reviewer_of)
         household = beneficiaries.household_apply(
             file_no=file_no,
-            organisation=self.orgs[org],
+            organisation=unit,
             kind=kind,
             applied_on=applied,
             acting_user=by,
             reason=REASON,
             **data,
         )
-        name, region, born, extra = head
-        head = self.person(name, region, born, household=household, relationship="head", by=by, **extra)
+        name, born, male, extra = head
+        head = self.person(name, born, male=male, household=household, relationship="head", by=by, **extra)
         if reviewed:
-            household = beneficiaries.household_review(
-                household, acting_user=self.reviewer, reason=REASON, day=reviewed
-            )
+            household = beneficiaries.household_review(household, acting_user=reviewer, reason=REASON, day=reviewed)
         if noticed:
             ends = filed - datetime.timedelta(days=1) if filed else noticed + datetime.timedelta(days=6)
             notice = self.notice(
                 org,
-                f"{self.orgs[org].name}困难职工帮扶对象公示（{file_no}）",
-                f"{self.orgs[org].name}公示栏",
+                f"{unit.name}困难职工帮扶对象公示（{file_no}）",
+                f"{unit.name}公示栏",
                 noticed,
                 ends,
                 [(head, "3000.00")],
-                by=self.reviewer,
+                by=reviewer,
             )
             household = beneficiaries.household_notice(
-                household, notice=notice.ref, acting_user=self.reviewer, reason=REASON
+                household, notice=notice.ref, acting_user=reviewer, reason=REASON
             )
         if filed:
-            household = beneficiaries.household_file(household, acting_user=self.reviewer, reason=REASON, day=filed)
+            household = beneficiaries.household_file(household, acting_user=reviewer, reason=REASON, day=filed)
         return household
 
     def notice(self, org, title, posted_at, starts, ends, entries, *, by=None):
@@ -228,7 +271,7 @@ class Demo:
             organisation=self.orgs[org],
             title=title,
             posted_at=posted_at,
-            contact="保障工作部 0371-65550000",
+            contact=f"保障工作部 {OFFICE_PHONES[org]}",
             starts_on=starts,
             ends_on=ends,
             published_on=starts,
@@ -260,10 +303,12 @@ class Demo:
             hardship_reasons=["illness", "education"],
             address="巩义市孝义街道新兴路12号",
             by=gongyi,
-            head=("李建国", "410100", D(1968, 5, 12), {"phone": "13903711234"}),
+            head=("李建国", D(1968, 5, 12), True, {"phone": "13903711234", "work_unit": "巩义市第一棉纺厂"}),
         )
-        self.person("赵秀英", "410100", D(1970, 8, 3), household=h1, relationship="spouse", by=gongyi)
-        li_ming = self.person("李明", "410181", D(2001, 10, 21), household=h1, relationship="child", by=gongyi)
+        self.person(
+            "赵秀英", D(1970, 8, 3), male=False, household=h1, relationship="spouse", by=gongyi, phone="0371-64350318"
+        )
+        li_ming = self.person("李明", D(2001, 10, 21), male=True, household=h1, relationship="child", by=gongyi)
         beneficiaries.annual_review_record(
             h1, outcome="confirmed", acting_user=gongyi, reason=REASON, day=D(2014, 12, 10), note="家庭收入无明显变化"
         )
@@ -281,9 +326,9 @@ class Demo:
             hardship_reasons=["single_parent", "education"],
             address="巩义市孝义街道桐本路8号",
             by=gongyi,
-            head=("孙丽", "410100", D(1974, 2, 17), {}),
+            head=("孙丽", D(1974, 2, 17), False, {"phone": "15838271460", "work_unit": "巩义市福馨家政服务有限公司"}),
         )
-        sun = self.person("孙晓雨", "410181", D(1996, 4, 9), household=h2, relationship="child", by=gongyi)
+        sun = self.person("孙晓雨", D(1996, 4, 9), male=False, household=h2, relationship="child", by=gongyi)
 
         # 偃师: a worker family; one daughter in senior secondary, one son graduating in 2014.
         h3 = self.household(
@@ -296,10 +341,10 @@ class Demo:
             filed=D(2013, 7, 1),
             hardship_reasons=["disability"],
             address="偃师市首阳山街道人民路45号",
-            head=("周志强", "410300", D(1966, 11, 30), {}),
+            head=("周志强", D(1966, 11, 30), True, {"phone": "0379-67751236", "work_unit": "洛阳轴承厂"}),
         )
-        zhou_ting = self.person("周婷", "410381", D(1998, 7, 14), household=h3, relationship="child")
-        self.zhou_lei = self.person("周磊", "410300", D(1992, 1, 25), household=h3, relationship="child")
+        zhou_ting = self.person("周婷", D(1999, 3, 14), male=False, household=h3, relationship="child")
+        self.zhou_lei = self.person("周磊", D(1992, 1, 25), male=True, household=h3, relationship="child")
 
         # 偃师: a migrant worker family; an objection against the child was upheld, so no grant.
         h4 = self.household(
@@ -311,9 +356,9 @@ class Demo:
             noticed=D(2014, 3, 28),
             filed=D(2014, 4, 8),
             hardship_reasons=["unemployment"],
-            head=("吴海", "410300", D(1972, 9, 9), {}),
+            head=("吴海", D(1972, 9, 9), True, {"phone": "13783196625", "work_unit": "偃师市三轮摩托车厂"}),
         )
-        wu_jia = self.person("吴佳", "410381", D(2006, 3, 2), household=h4, relationship="child")
+        wu_jia = self.person("吴佳", D(2007, 3, 2), male=False, household=h4, relationship="child")
 
         # 新安: on file from 2012, closed at the 2014 annual review (脱困).
         h5 = self.household(
@@ -325,14 +370,14 @@ class Demo:
             noticed=D(2012, 4, 25),
             filed=D(2012, 5, 2),
             hardship_reasons=["illness"],
-            head=("马玉兰", "410300", D(1963, 12, 1), {}),
+            head=("马玉兰", D(1963, 12, 1), False, {"phone": "0379-67286041"}),
         )
         beneficiaries.annual_review_record(
             h5,
             outcome="closed",
             closing_code="out_of_hardship",
             confirm=True,
-            acting_user=self.reviewer,
+            acting_user=self.reviewer_of["410323"],
             reason=REASON,
             day=D(2014, 12, 15),
             note="子女就业，家庭脱困",
@@ -345,19 +390,36 @@ class Demo:
             "worker",
             applied=D(2014, 10, 8),
             reviewed=D(2014, 10, 20),
-            head=("郭德胜", "410100", D(1970, 6, 6), {}),
+            head=("郭德胜", D(1970, 6, 6), True, {"phone": "13607658832", "work_unit": "郑州日产汽车有限公司"}),
         )
 
+        # School starts on 1 September; the later stages admit (录取) in July or August, before the grants.
         schooling = [
-            (li_ming, "junior_secondary", "巩义市第二初级中学", D(2014, 7, 20)),
-            (sun, "undergraduate", "郑州大学", D(2014, 8, 5)),
-            (zhou_ting, "senior_secondary", "偃师市高级中学", D(2014, 7, 25)),
-            (wu_jia, "primary", "偃师市实验小学", D(2013, 9, 1)),
+            (li_ming, "junior_secondary", "巩义市第二初级中学", D(2014, 7, 20), D(2014, 9, 1)),
+            (sun, "undergraduate", "郑州大学", D(2014, 7, 28), D(2014, 9, 1)),
+            (zhou_ting, "senior_secondary", "偃师市高级中学", D(2014, 7, 25), D(2014, 9, 1)),
+            (wu_jia, "primary", "偃师市实验小学", None, D(2013, 9, 1)),
         ]
-        for index, (student, stage, school, entered) in enumerate(schooling, start=1):
+        for index, (student, stage, school, admitted, entered) in enumerate(schooling, start=1):
             self.record(
-                Schooling, ref=f"SCH-2014-{index:03d}", person=student, stage=stage, school=school, entered_on=entered
+                Schooling,
+                ref=f"SCH-2014-{index:03d}",
+                person=student,
+                stage=stage,
+                school=school,
+                admitted_on=admitted,
+                entered_on=entered,
             )
+        # The son who graduates in 2014 entered university at eighteen.
+        self.record(
+            Schooling,
+            ref="SCH-2010-001",
+            person=self.zhou_lei,
+            stage="undergraduate",
+            school="河南科技大学",
+            admitted_on=D(2010, 7, 26),
+            entered_on=D(2010, 9, 1),
+        )
 
         # 公示 before the first grants; the grants follow the end of each notice's period, and all of it
         # lies before Attachment 3's cut-off (08-31), so the 2014 return shows it.
@@ -379,7 +441,7 @@ class Demo:
             content="反映其家庭有经营收入",
             upheld=False,
             decided_on=D(2014, 8, 12),
-            decided_by=self.reviewer,
+            decided_by=self.reviewer_of["410181"],
         )
         yanshi_notice = self.notice(
             "410381",
@@ -397,12 +459,12 @@ class Demo:
             content="家庭已有稳定收入",
             upheld=True,
             decided_on=D(2014, 8, 13),
-            decided_by=self.reviewer,
+            decided_by=self.reviewer_of["410381"],
         )
         # The upheld objection takes the child off the list (the entry stays, marked).
         record_update(
             yanshi_notice.entries.get(person=wu_jia),
-            acting_user=self.reviewer,
+            acting_user=self.reviewer_of["410381"],
             reason=REASON,
             data={"struck_off": True},
         )
@@ -448,16 +510,18 @@ class Demo:
             hardship_reasons=["illness"],
             address="巩义市孝义街道康店路3号",
             by=gongyi,
-            head=("郑伟", "410100", D(1981, 3, 18), {}),
+            head=("郑伟", D(1981, 3, 18), True, {"phone": "18937165520", "work_unit": "巩义市建筑工程公司"}),
         )
-        child = self.person("郑可欣", "410181", D(2012, 9, 1), household=h7, relationship="child", by=gongyi)
+        # The daughter started primary school last September, at six.
+        started = D(year - 1, 9, 1)
+        child = self.person("郑可欣", D(year - 7, 3, 5), male=False, household=h7, relationship="child", by=gongyi)
         self.record(
             Schooling,
             ref=f"SCH-{year}-001",
             person=child,
             stage="primary",
             school="巩义市实验小学",
-            entered_on=day(0.30),
+            entered_on=started,
         )
         self.notice(
             "410181",
@@ -485,7 +549,7 @@ class Demo:
             "migrant_worker",
             applied=day(0.60),
             by=gongyi,
-            head=("何秀梅", "410100", D(1983, 7, 7), {}),
+            head=("何秀梅", D(1983, 7, 7), False, {"phone": "15093326817"}),
         )
 
         # 中牟: an application the reviewer returned to the caseworker for correction (退回).
@@ -494,12 +558,12 @@ class Demo:
             "410122",
             "worker",
             applied=day(0.58),
-            head=("郭小红", "410100", D(1979, 4, 12), {}),
+            head=("郭小红", D(1979, 4, 12), False, {"phone": "0371-62193375"}),
         )
         beneficiaries.household_return(
             returned,
             return_reason="缺少家庭收入证明，请补充后重新提交",
-            acting_user=self.reviewer,
+            acting_user=self.reviewer_of["410122"],
             reason=REASON,
             day=day(0.62),
         )
@@ -512,9 +576,19 @@ class Demo:
             applied=day(0.55),
             reviewed=day(0.65),
             noticed=day(0.70),
-            head=("冯建军", "410300", D(1975, 1, 9), {}),
+            head=("冯建军", D(1975, 1, 9), True, {"phone": "13938856702", "work_unit": "中国一拖集团有限公司"}),
         )
-        self.feng_chen = self.person("冯晨", "410381", D(2004, 5, 20), household=h9, relationship="child")
+        # The son graduates this summer: he entered university at eighteen, four years ago.
+        self.feng_chen = self.person("冯晨", D(year - 22, 5, 20), male=True, household=h9, relationship="child")
+        self.record(
+            Schooling,
+            ref=f"SCH-{year - 4}-001",
+            person=self.feng_chen,
+            stage="undergraduate",
+            school="洛阳理工学院",
+            admitted_on=D(year - 4, 7, 24),
+            entered_on=D(year - 4, 9, 1),
+        )
 
         # The yearly re-check of files on record since 2013.
         beneficiaries.annual_review_record(
@@ -527,7 +601,7 @@ class Demo:
         beneficiaries.annual_review_record(
             Household.objects.get(file_no="410381-2013-001"),
             outcome="updated",
-            acting_user=self.caseworker,
+            acting_user=self.caseworker_of["410381"],
             reason=REASON,
             day=day(0.82),
             note="长子已就业，更新家庭收入",
@@ -612,11 +686,11 @@ class Demo:
             Institution, code="INST-410181-01", name="巩义市家政服务培训学校", organisation=orgs["410181"]
         )
 
-        liu = self.person("刘洋", "410100", D(1978, 4, 2), org=orgs["410100"])
-        chen = self.person("陈红", "410181", D(1992, 11, 11), org=orgs["410181"], by=self.county)
-        wang = self.person("王芳", "410300", D(1980, 6, 15), org=orgs["410300"])
-        zhao = self.person("赵磊", "410381", D(1994, 2, 28), org=orgs["410381"])
-        huang = self.person("黄强", "410100", D(1982, 10, 5), org=orgs["410100"])
+        liu = self.person("刘洋", D(1978, 4, 2), male=True, org=orgs["410100"], phone="13592416678")
+        chen = self.person("陈红", D(1992, 11, 11), male=False, org=orgs["410181"], phone="0371-64418523")
+        wang = self.person("王芳", D(1980, 6, 15), male=False, org=orgs["410300"], phone="0379-64912207")
+        zhao = self.person("赵磊", D(1994, 2, 28), male=True, org=orgs["410381"], phone="15225438091")
+        huang = self.person("黄强", D(1982, 10, 5), male=True, org=orgs["410100"], phone="0371-68857312")
 
         trainings = [
             ("410100", liu, zhengzhou, "skills", Category.LAID_OFF, D(2014, 3, 10), D(2014, 4, 20), True, False),
@@ -648,7 +722,6 @@ class Demo:
         for index, (org, who, institution, kind, category, start, end, order, targeted) in enumerate(trainings, 1):
             self.record(
                 Training,
-                by=self.county if org == "410181" else None,
                 ref=f"TRAIN-{start.year}-{index:03d}",
                 organisation=orgs[org],
                 person=who,
@@ -692,7 +765,6 @@ class Demo:
         for index, (org, who, employer, channel, category, employed, months) in enumerate(placements, 1):
             self.record(
                 Placement,
-                by=self.county if org == "410181" else None,
                 ref=f"PLACE-{employed.year}-{index:03d}",
                 organisation=orgs[org],
                 person=who,
@@ -729,7 +801,6 @@ class Demo:
         for index, (org, who, kind, served) in enumerate(services, 1):
             self.record(
                 Service,
-                by=self.county if org == "410181" else None,
                 ref=f"SERVICE-{served.year}-{index:03d}",
                 organisation=orgs[org],
                 person=who,
@@ -760,7 +831,6 @@ class Demo:
         for index, (org, employer, kind, offered, positions) in enumerate(offers, 1):
             self.record(
                 PositionOffer,
-                by=self.county if org == "410181" else None,
                 ref=f"POSITION-{offered.year}-{index:03d}",
                 organisation=orgs[org],
                 employer=employer,
@@ -781,7 +851,7 @@ class Demo:
             university_local=True,
             origin_local=True,
             registered_on=D(2014, 5, 20),
-            acting_user=self.caseworker,
+            acting_user=self.caseworker_of["410381"],
             reason=REASON,
         )
         self.plan(
@@ -847,7 +917,7 @@ class Demo:
             university_local=True,
             origin_local=True,
             registered_on=day(0.72),
-            acting_user=self.caseworker,
+            acting_user=self.caseworker_of["410381"],
             reason=REASON,
         )
         self.plan(

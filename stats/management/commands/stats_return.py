@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.routers import reporting_db
 from stats import outputs
 from stats.engine import compute_return
 from stats.selectors import organisation_by_code, parse_cutoff, parse_moment, parse_year
@@ -26,17 +27,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            year = parse_year(options["year"])
-            organisation = organisation_by_code(options["org"])
-            result = compute_return(
-                options["attachment"],
-                year=year,
-                org_code=organisation.code,
-                cutoff=parse_cutoff(options["cutoff"]),
-                as_of=parse_moment(options["as_recorded_at"]),
-            )
+            with reporting_db():  # a replica's, when one is configured (casework/routers.py)
+                result = self._compute(options)
         except ValidationError as error:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())) from None
+        self._write(result, options)
+
+    def _compute(self, options):
+        year = parse_year(options["year"])
+        organisation = organisation_by_code(options["org"])
+        return compute_return(
+            options["attachment"],
+            year=year,
+            org_code=organisation.code,
+            cutoff=parse_cutoff(options["cutoff"]),
+            as_of=parse_moment(options["as_recorded_at"]),
+        )
+
+    def _write(self, result, options):
         fmt = options["format"]
         if fmt == "xlsx":
             content = outputs.as_xlsx(result, options["preparer"], options["phone"])

@@ -23,6 +23,7 @@ class AidGrantSpec(ListSpec):
         "amount": Money(),
         "fund_source": Text(required=False),
         "payment_method": Text(required=False),
+        "amount_reason": Text(required=False),
     }
 
 

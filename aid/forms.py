@@ -7,17 +7,69 @@ from django.utils.translation import gettext_lazy as _
 
 from aid.ledgers import ledger_unit, this_year
 from aid.models import AidGrant, AssistanceMeasure, Expenditure, FundReceipt, WorkStudyOffer
+from aid.selectors import published_standard
 from beneficiaries.forms import RecordForm
+from beneficiaries.models import Person
 from casework.models import Organisation
-from casework.scoping import transfer_sources
+from casework.scoping import scoped, transfer_sources
 from casework.selectors import organisations_for
 from casework.webforms import UnitCodeField
 
 
 class AidGrantForm(RecordForm):
+    """A grant to one student. From the file page (person preset) the unit defaults to the household's and
+    the amount to the standard the student's notice published; another amount needs a reason (the guard
+    ``notices.guards.grant_at_published_standard`` says so on every route). Left empty, the unit is the
+    household's."""
+
     class Meta:
         model = AidGrant
-        fields = ["person", "organisation", "granted_on", "amount", "fund_source", "payment_method"]
+        fields = ["person", "organisation", "granted_on", "amount", "amount_reason", "fund_source", "payment_method"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].required = False
+        self.fields["organisation"].help_text = _("不填时为受助学生所在档案的建档单位。")
+        if self.instance.pk:
+            return
+        person = self._preset_person()
+        if person is None:
+            return
+        unit = self._household_unit(person)
+        if unit is not None:
+            self.initial["organisation"] = unit.pk
+        day = timezone.localdate()
+        self.initial.setdefault("granted_on", day)
+        standard = published_standard(person, day)
+        if standard is not None:
+            self.initial.setdefault("amount", standard)
+
+    def _preset_person(self):
+        preset = self.initial.get("person")
+        if not preset:
+            return None
+        return scoped(Person.objects.select_related("household"), self.user).filter(pk=preset).first()
+
+    def _household_unit(self, person):
+        """The unit of the person's household file, when the user's scope holds it."""
+        household = person.household if person.household_id else None
+        if household is None:
+            return None
+        return scoped(Organisation.objects.all(), self.user).filter(pk=household.organisation_id).first()
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("person")
+        if not cleaned.get("organisation") and person is not None:
+            unit = self._household_unit(person)
+            if unit is None:
+                self.add_error("organisation", _("请选择填报单位。"))
+            else:
+                cleaned["organisation"] = unit
+                self.instance.organisation = unit
+        elif not cleaned.get("organisation") and "organisation" not in self.errors:
+            self.add_error("organisation", _("请选择填报单位。"))
+        return cleaned
 
 
 class FundReceiptForm(RecordForm):

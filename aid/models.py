@@ -77,6 +77,13 @@ class AidGrant(Record):
     amount = models.DecimalField(_("金额（元）"), **MONEY)
     fund_source = models.CharField(_("资金来源"), max_length=32, choices=GrantSource.choices, blank=True)
     payment_method = models.CharField(_("发放方式"), max_length=16, choices=PaymentMethod.choices, blank=True)
+    # A grant is paid at the standard its notice published; another amount says why (``notices.guards``).
+    amount_reason = models.CharField(
+        _("金额调整原因"),
+        max_length=300,
+        blank=True,
+        help_text=_("金额与公示的帮扶标准不同时必填。"),
+    )
 
     history = HistoricalRecords()
 

@@ -16,6 +16,7 @@ import io
 import json
 import os
 import platform
+import re
 import statistics
 import tempfile
 import time
@@ -397,6 +398,31 @@ class Bench:
         run.setup = setup
         return run
 
+    def notice_builder(self, org, **filters):
+        """The notice builder (生成公示名单) of ``org``, as a province reviewer: the first page of its eligible
+        persons, with their total, school, stage and standard (one paged query and one count)."""
+        target = {}
+
+        def setup():
+            try:
+                target["url"] = reverse("notices:build")
+            except NoReverseMatch:
+                raise NotAvailable("no notice builder page") from None
+            target["user"], target["client"] = self._role_client(Role.REVIEWER)
+
+        def run():
+            url = f"{target['url']}?{urlencode({'org': org.code, **filters})}"
+            response = target["client"].get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url} answered {response.status_code}")
+            html = response.content.decode()
+            total = re.search(r"共 ([\d,]+) 条", html)
+            rows = html.count('name="amount_')
+            return f"{total.group(1) if total else '?'} eligible, page of {rows}"
+
+        run.setup = setup
+        return run
+
     # ---- bundles ---------------------------------------------------------------------------
 
     def bundle_export(self, org, path):
@@ -546,6 +572,12 @@ class Bench:
             ("home page statistics officer (province)", self.home_page(Role.STATISTICS_OFFICER)),
             ("home indicators, first view of the day (province)", self.home_indicators(cached=False)),
             ("home indicators, cached (province)", self.home_indicators(cached=True)),
+            (f"notice builder province {self.province.code} first page", self.notice_builder(self.province)),
+            (f"notice builder city {self.city.code} first page", self.notice_builder(self.city)),
+            (
+                f"notice builder province {self.province.code} 小学和初中",
+                self.notice_builder(self.province, stage_group="primary_junior"),
+            ),
             (f"bundle export county {self.county.code}", self.bundle_export(self.county, bundle)),
             (f"bundle import county {self.county.code}", self.bundle_import(bundle)),
             (f"bundle import {self.import_records:,} new records", self.bundle_import_new(self.import_records)),

@@ -86,6 +86,8 @@ def changed_field_labels(model, before, after):
     secrets = getattr(model, "secret_fields", {})
     labels = []
     for field in model._meta.concrete_fields:
+        if not hasattr(after, field.attname):
+            continue  # left out of the history (``excluded_fields``, say a notice's photo)
         if field.primary_key or getattr(before, field.attname) == getattr(after, field.attname):
             continue
         label = secrets.get(field.name) if field.name in secrets else field.verbose_name

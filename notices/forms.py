@@ -4,14 +4,23 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.webforms import DateInput
+from aid.choices import GrantSource, PaymentMethod
+from beneficiaries.choices import StageGroup
+from casework.services import current_version
+from casework.webforms import VERSION_FIELD, DateInput
 from notices import selectors
 from notices.choices import NoticeKind
 from notices.models import Notice
 
 
 class NoticeForm(forms.Form):
-    """A notice's details and its list: one amount box per candidate, an empty box leaves the person out."""
+    """A notice's details and its list: one amount box per person offered, an empty box leaves the person out.
+
+    The build page offers a page of the eligible persons with their standard already in the box; a
+    draft's edit page shows its own entries with their amounts and a page of further persons with the
+    standard as a hint only (typing it in adds the person). An edit carries the version of the draft
+    it was loaded with (``version``), so a save over someone else's changes is refused.
+    """
 
     title = forms.CharField(label=_("标题"), max_length=200, required=False)
     kind = forms.ChoiceField(
@@ -23,22 +32,19 @@ class NoticeForm(forms.Form):
     period_days = forms.IntegerField(label=_("公示期（天）"), min_value=1, max_value=366)
     mask_names = forms.BooleanField(label=_("姓名脱敏（如 张*明）"), required=False)
 
-    def __init__(self, *args, people, amounts=None, **kwargs):
-        """``people``: the persons offered (candidates, and a draft's own entries); ``amounts``: person pk → amount."""
-        kwargs.setdefault(
-            "initial",
-            {
-                "title": _("困难职工帮扶对象公示"),
-                "starts_on": timezone.localdate(),
-                "period_days": selectors.period_days(),
-                "kind": NoticeKind.STUDENT_AID,
-                "mask_names": False,
-            },
-        )
+    def __init__(self, *args, people, amounts=None, standards=None, hints=None, notice=None, **kwargs):
+        """``people``: the persons offered (a page of candidates, and a draft's own entries); ``amounts``:
+        person pk → amount in the box; ``hints``: person pk → amount shown as a hint in an empty box."""
+        kwargs.setdefault("initial", self.base_initial())
         super().__init__(*args, **kwargs)
+        if notice is not None:
+            self.fields[VERSION_FIELD] = forms.CharField(
+                required=False, widget=forms.HiddenInput, initial=current_version(notice)
+            )
         self.people = list(people)
-        amounts = amounts or {}
+        amounts, hints = amounts or {}, hints or {}
         for person in self.people:
+            hint = hints.get(person.pk)
             self.fields[self.amount_field(person)] = forms.DecimalField(
                 label=person.name,
                 required=False,
@@ -46,7 +52,18 @@ class NoticeForm(forms.Form):
                 max_digits=14,
                 decimal_places=2,
                 initial=amounts.get(person.pk),
+                widget=forms.NumberInput(attrs={"step": "0.01", **({"placeholder": hint} if hint else {})}),
             )
+
+    @staticmethod
+    def base_initial():
+        return {
+            "title": _("困难职工帮扶对象公示"),
+            "starts_on": timezone.localdate(),
+            "period_days": selectors.period_days(),
+            "kind": NoticeKind.STUDENT_AID,
+            "mask_names": False,
+        }
 
     @staticmethod
     def amount_field(person):
@@ -69,6 +86,10 @@ class NoticeForm(forms.Form):
         details["kind"] = details["kind"] or NoticeKind.STUDENT_AID  # optional: student aid unless chosen
         return details
 
+    def expected_version(self):
+        """The draft's version the edit page was loaded with (``None`` when not sent)."""
+        return (self.cleaned_data.get(VERSION_FIELD) or "").strip() or None
+
     @classmethod
     def initial_from(cls, notice):
         return {
@@ -79,6 +100,25 @@ class NoticeForm(forms.Form):
             "starts_on": notice.starts_on,
             "period_days": (notice.ends_on - notice.starts_on).days + 1,
             "mask_names": notice.mask_names,
+        }
+
+
+class BuilderFilterForm(forms.Form):
+    """The notice builder's list: which unit, which kind of notice, and narrowing by name, file and stage."""
+
+    kind = forms.ChoiceField(label=_("公示类别"), choices=NoticeKind.choices, required=False)
+    name = forms.CharField(label=_("姓名"), max_length=64, required=False)
+    file_no = forms.CharField(label=_("档案编号"), max_length=64, required=False)
+    stage_group = forms.ChoiceField(label=_("学段"), choices=[("", _("全部学段")), *StageGroup.choices], required=False)
+
+    def values(self):
+        """The filters, empty when the query was not valid; ``kind`` defaults to 金秋助学."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "kind": data.get("kind") or NoticeKind.STUDENT_AID,
+            "name": (data.get("name") or "").strip(),
+            "file_no": (data.get("file_no") or "").strip(),
+            "stage_group": data.get("stage_group") or "",
         }
 
 
@@ -122,3 +162,29 @@ class DecideForm(forms.Form):
 
 class PhotoForm(forms.Form):
     photo = forms.FileField(label=_("张贴照片"), help_text=_("JPEG 或 PNG 图片。"))
+
+
+class PaymentForm(forms.Form):
+    """A payment batch of an ended notice: the day and how the money is paid, then the confirmation of what
+    the page showed (how many, how much), so the batch writes exactly what was confirmed."""
+
+    granted_on = forms.DateField(label=_("发放日期"), widget=DateInput)
+    fund_source = forms.ChoiceField(
+        label=_("资金来源"), choices=[("", "---------"), *GrantSource.choices], required=False
+    )
+    payment_method = forms.ChoiceField(
+        label=_("发放方式"), choices=[("", "---------"), *PaymentMethod.choices], required=False
+    )
+    expected_count = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_total = forms.DecimalField(widget=forms.HiddenInput, required=False, decimal_places=2, max_digits=16)
+    confirm = forms.BooleanField(label=_("已核对名单和金额，确认发放"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"granted_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def clean_granted_on(self):
+        day = self.cleaned_data["granted_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("发放日期不能晚于今天。"))
+        return day

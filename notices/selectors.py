@@ -5,15 +5,20 @@ the build form and :func:`notices.services.notice_build` use it.
 """
 
 import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Subquery, Sum, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aid.models import AidGrant
+from beneficiaries.choices import STAGE_GROUPS
 from beneficiaries.models import Person, Schooling, advance_date, on_file_q
+from casework import guards
 from casework.scoping import require_within_scope, scoped
-from notices.choices import NoticeStatus
+from notices.choices import NoticeKind, NoticeStatus
 from notices.filtersets import NoticeFilterSet
 from notices.models import Notice, NoticeEntry, Objection
 
@@ -57,33 +62,73 @@ def listed_q(exclude_notice=None):
     return Exists(entries)
 
 
-def candidates(organisation, *, day=None, since=None, exclude_notice=None):
+def schooling_in_force(person, day):
+    """The schooling records of ``person`` (a pk or an ``OuterRef``) in force on ``day`` (a date or an
+    ``OuterRef``), the one in force first: the latest advance date (``beneficiaries.models.advance_date``)
+    on or before the day, ties by the later ``entered_on``, then the later record (``returns.md``, as
+    ``stats.definitions.schooling_in_force`` and the grant guard ``aid.guards.grant_needs_schooling``)."""
+    return (
+        Schooling.objects.annotate(advanced_on=advance_date())
+        .filter(person_id=person, advanced_on__lte=day)
+        .order_by("-advanced_on", "-entered_on", "-id")
+    )
+
+
+def file_open_q(day, prefix="household__"):
+    """The household is on file on ``day`` or in the review and notice workflow (已审核, 公示中): the files
+    whose children may be put on a notice. An application not yet reviewed (or returned) is not."""
+    in_workflow = Q(
+        **{f"{prefix}reviewed_on__isnull": False, f"{prefix}filed_on__isnull": True, f"{prefix}closed_on__isnull": True}
+    )
+    return on_file_q(day, prefix) | in_workflow
+
+
+def first_aid_q(day):
+    """A first-time student-aid recipient on ``day``: a school child (a schooling record in force) of a file on
+    file or in the workflow, who has no aid grant yet. Written as (NOT) EXISTS so the database joins once."""
+    return (
+        file_open_q(day)
+        & Exists(schooling_in_force(OuterRef("pk"), day))
+        & ~Exists(AidGrant.objects.filter(person=OuterRef("pk")))
+    )
+
+
+def new_household_q(since):
+    """A member of a new household file: reviewed, or filed, on or after ``since``, and not closed."""
+    return Q(household__reviewed_on__isnull=False, household__closed_on__isnull=True) & (
+        Q(household__reviewed_on__gte=since) | Q(household__filed_on__gte=since)
+    )
+
+
+def candidates(organisation, *, day=None, since=None, exclude_notice=None, kind=None):
     """Persons of ``organisation``'s subtree who may be put on a notice on ``day``.
 
     Two kinds of newly assisted persons qualify, if they are not yet on a published
-    notice: members of a new household file (reviewed, or filed, on or after
-    ``since`` — ``NOTICES_RECENT_DAYS`` ago by default — and not closed), and
-    first-time student-aid recipients (members of a household on file on ``day``
-    who have no aid grant yet). Each row carries ``new_household`` and
-    ``first_aid`` so the form can say why the person is there.
+    notice: members of a new household file (:func:`new_household_q`, reviewed or filed
+    since ``since`` — ``NOTICES_RECENT_DAYS`` ago by default — and not closed), and
+    first-time student-aid recipients (:func:`first_aid_q`: school children with a
+    schooling record in force, of a file on file or in the workflow, without an aid
+    grant). ``kind`` narrows the list to what a notice of that kind lists (a 金秋助学
+    notice its students, a 困难职工帮扶 notice the members of new files); without it both
+    qualify, each row carrying ``new_household`` and ``first_aid`` to say why.
     """
     day = day or timezone.localdate()
     since = since or day - datetime.timedelta(days=recent_days())
-    new_household = Q(household__reviewed_on__isnull=False, household__closed_on__isnull=True) & (
-        Q(household__reviewed_on__gte=since) | Q(household__filed_on__gte=since)
-    )
-    first_aid = on_file_q(day, "household__") & ~Exists(AidGrant.objects.filter(person=OuterRef("pk")))
-    return (
+    new_household, first_aid = new_household_q(since), first_aid_q(day)
+    people = (
         Person.objects.filter(organisation__path__startswith=organisation.path, household__isnull=False)
         .filter(~listed_q(exclude_notice))
-        .filter(new_household | first_aid)
-        .annotate(
-            # CASE, not the bare condition: a NULL date would make the flag NULL instead of false.
-            new_household=Case(When(new_household, then=True), default=False, output_field=BooleanField()),
-            first_aid=Case(When(first_aid, then=True), default=False, output_field=BooleanField()),
-        )
         .select_related("household")
         .order_by("household__file_no", "id")
+    )
+    if kind == NoticeKind.STUDENT_AID:
+        return people.filter(first_aid)
+    if kind == NoticeKind.HARDSHIP:
+        return people.filter(new_household)
+    return people.filter(new_household | first_aid).annotate(
+        # CASE, not the bare condition: a NULL date would make the flag NULL instead of false.
+        new_household=Case(When(new_household, then=True), default=False, output_field=BooleanField()),
+        first_aid=Case(When(first_aid, then=True), default=False, output_field=BooleanField()),
     )
 
 
@@ -91,6 +136,31 @@ def candidates_for(user, organisation, **kwargs):
     """:func:`candidates` for a unit within the user's scope."""
     require_within_scope(user, organisation)
     return candidates(organisation, **kwargs)
+
+
+def with_schooling(people, day):
+    """``people`` with the ``school`` and ``stage`` of each one's schooling record in force on ``day``.
+
+    Columns of the output only: on a page, the database computes them for the page's rows.
+    """
+    in_force = schooling_in_force(OuterRef("pk"), day)
+    return people.annotate(school=Subquery(in_force.values("school")[:1]), stage=Subquery(in_force.values("stage")[:1]))
+
+
+def builder_list(user, organisation, *, kind, day=None, name="", file_no="", stage_group="", exclude_notice=None):
+    """The notice builder's list: :func:`candidates` of ``kind`` for a unit of the user's scope, with each
+    person's school and stage in force, narrowed by name (contains), file number (contains) and stage
+    group. One query for a page and one database count, whatever the size of the unit."""
+    day = day or timezone.localdate()
+    people = candidates_for(user, organisation, day=day, kind=kind, exclude_notice=exclude_notice)
+    if name:
+        people = people.filter(name__contains=name)
+    if file_no:
+        people = people.filter(household__file_no__icontains=file_no)
+    people = with_schooling(people, day)
+    if stage_group:
+        people = people.filter(stage__in=[str(stage) for stage in STAGE_GROUPS.get(stage_group, ())])
+    return people
 
 
 def notice_entries(notice):
@@ -115,11 +185,7 @@ def notice_print_entries(notice):
     before the day wins, ties by the later ``entered_on``, then the later record (as
     ``stats.definitions.schooling_in_force``).
     """
-    in_force = (
-        Schooling.objects.annotate(advanced_on=advance_date())
-        .filter(person_id=OuterRef("person_id"), advanced_on__lte=notice.starts_on)
-        .order_by("-advanced_on", "-entered_on", "-id")
-    )
+    in_force = schooling_in_force(OuterRef("person_id"), notice.starts_on)
     return notice_listed_entries(notice).annotate(
         school=Subquery(in_force.values("school")[:1]), stage=Subquery(in_force.values("stage")[:1])
     )
@@ -147,3 +213,137 @@ def notice_versions(notice):
         if following is None or following.pk in {n.pk for n in chain}:
             return chain
         chain.append(following)
+
+
+# How long after its notice ended a grant is still paid at the standard the notice published.
+STANDARD_VALID_DAYS = 365
+
+
+def published_standards(person_ids, first_day, last_day=None):
+    """``{person_id: [(ends_on, amount, notice ref), …]}`` oldest first: the assistance standards published
+    for these persons (entries not struck off, on published notices) that may set a grant's amount between
+    ``first_day`` and ``last_day``. One query for the whole batch; :func:`standard_on` picks a day's."""
+    last_day = last_day or first_day
+    rows = (
+        NoticeEntry.objects.filter(
+            person_id__in=person_ids,
+            struck_off=False,
+            notice__status=NoticeStatus.PUBLISHED,
+            notice__ends_on__lt=last_day,
+            notice__ends_on__gte=first_day - datetime.timedelta(days=STANDARD_VALID_DAYS),
+        )
+        .order_by("notice__ends_on", "id")
+        .values_list("person_id", "notice__ends_on", "amount", "notice__ref")
+    )
+    found = {}
+    for person_id, ends_on, amount, ref in rows:
+        found.setdefault(person_id, []).append((ends_on, amount, ref))
+    return found
+
+
+def standard_on(standards, day):
+    """``(amount, notice ref)`` of a grant on ``day``, from one person's :func:`published_standards`: the notice
+    that ended last before ``day``, within ``STANDARD_VALID_DAYS``; ``None`` when none sets it."""
+    earliest = day - datetime.timedelta(days=STANDARD_VALID_DAYS)
+    chosen = None
+    for ends_on, amount, ref in standards or ():
+        if earliest <= ends_on < day:
+            chosen = (amount, ref)
+    return chosen
+
+
+def published_standard(person, day):
+    """The standard published for ``person`` for a grant on ``day`` (``None`` when no notice sets one)."""
+    if person is None or not person.pk:
+        return None
+    found = standard_on(published_standards([person.pk], day).get(person.pk), day)
+    return found[0] if found else None
+
+
+@dataclass
+class PaymentPlan:
+    """What paying a notice on a day would write: one unsaved grant per person still cleared (``grants``, each
+    with its ``entry``), the persons left out with why (``skipped``: ``(entry, reason)``), and the total."""
+
+    notice: Notice
+    granted_on: datetime.date
+    grants: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.grants)
+
+    @property
+    def total(self):
+        return sum((grant.amount for grant in self.grants), Decimal("0.00"))
+
+
+def payment_problem(notice, day):
+    """Why ``notice`` cannot be paid on ``day`` as a batch, or ``None``."""
+    if notice.kind != NoticeKind.STUDENT_AID:
+        return _("只有金秋助学公示可以按公示标准发放助学款。")
+    if notice.status != NoticeStatus.PUBLISHED:
+        return _("只有已发布的公示可以发放。")
+    if day <= notice.ends_on:
+        return _("公示期结束后才能发放：公示 %(ref)s 至 %(ends_on)s 结束，发放日期须晚于该日。") % {
+            "ref": notice.ref,
+            "ends_on": notice.ends_on.isoformat(),
+        }
+    return None
+
+
+def payment_plan(notice, *, granted_on, fund_source="", payment_method=""):
+    """The grants a payment batch (发放) of ``notice`` on ``granted_on`` writes, at the published standards.
+
+    Everyone still cleared on the notice is paid: not struck off by an upheld objection, no objection
+    still undecided, no aid grant already in ``granted_on``'s year. Each grant's unit is the household's
+    (the notice's when the household lies outside it). Every guard rule on aid grants is run on the
+    whole batch (a few queries): a person a rule refuses is left out with the rule's message. The
+    writing service runs the rules again on each grant.
+    """
+    plan = PaymentPlan(notice=notice, granted_on=granted_on)
+    entries = list(notice.entries.select_related("person__household__organisation").order_by("id"))
+    person_ids = [entry.person_id for entry in entries]
+    pending = set(
+        Objection.objects.filter(notice=notice, upheld__isnull=True, person_id__in=person_ids).values_list(
+            "person_id", flat=True
+        )
+    )
+    paid = set(
+        AidGrant.objects.filter(person_id__in=person_ids, granted_on__year=granted_on.year).values_list(
+            "person_id", flat=True
+        )
+    )
+    unsaved = []
+    for entry in entries:
+        if entry.struck_off:
+            plan.skipped.append((entry, _("异议成立，已除名。")))
+        elif entry.person_id in pending:
+            plan.skipped.append((entry, _("有尚未处理的异议。")))
+        elif entry.person_id in paid:
+            plan.skipped.append((entry, _("%(year)s 年已发放过助学款。") % {"year": granted_on.year}))
+        else:
+            household = entry.person.household
+            unit = household.organisation if household is not None else notice.organisation
+            if not unit.path.startswith(notice.organisation.path):
+                unit = notice.organisation
+            grant = AidGrant(
+                person=entry.person,
+                organisation=unit,
+                granted_on=granted_on,
+                amount=entry.amount,
+                fund_source=fund_source,
+                payment_method=payment_method,
+            )
+            grant.entry = entry
+            unsaved.append(grant)
+    problems = guards.check(AidGrant, unsaved)
+    for index, grant in enumerate(unsaved):
+        if index in problems:
+            reasons = [message for messages in problems[index].values() for message in messages]
+            plan.skipped.append((grant.entry, " ".join(reasons)))
+        else:
+            plan.grants.append(grant)
+    plan.skipped.sort(key=lambda row: row[0].pk)
+    return plan

@@ -10,14 +10,16 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aid.services import aid_grant_create
 from beneficiaries.models import Person
+from casework.choices import Role
 from casework.history import bulk_create_historised
-from casework.services import model_delete, model_save, model_update
+from casework.services import check_version, model_delete, model_save, model_update
 from notices import selectors
 from notices.choices import NoticeKind, NoticeStatus
 from notices.guards import NOT_LISTED
@@ -152,26 +154,38 @@ def _require_draft(notice):
 
 
 @transaction.atomic
-def notice_update(notice, *, acting_user, reason, data, entries=None):
-    """Change a draft's details (``data``) and, when ``entries`` is given, replace its whole list."""
+def notice_update(notice, *, acting_user, reason, data, entries=None, expected_version=None):
+    """Change a draft's details (``data``) and, when ``entries`` is given, replace its whole list.
+
+    ``expected_version`` (the draft's version a form was loaded with) refuses the change when
+    someone saved the draft since (``casework.services.check_version``). A change of the list
+    alone saves the draft too, so its version moves with its list.
+    """
     notice = _locked(notice)
     _require_draft(notice)
+    if expected_version is not None:
+        check_version(notice, expected_version)
     data = {k: v for k, v in data.items() if k in NOTICE_FIELDS or k == "period_days"}
     period_days = data.pop("period_days", None)
     if period_days is not None and "ends_on" not in data:
         data["ends_on"] = _period(data.get("starts_on", notice.starts_on), None, period_days)
-    notice, _changed = model_update(notice, acting_user=acting_user, reason=reason, data=data)
+    notice, changed = model_update(notice, acting_user=acting_user, reason=reason, data=data)
     if entries is not None:
         rows = _checked_entries(notice.organisation, entries, day=timezone.localdate(), exclude_notice=notice.replaces)
         wanted = {person.pk: amount for person, amount in rows}
+        list_changed = False
         for entry in list(notice.entries.all()):
             if entry.person_id not in wanted:
                 model_delete(entry, acting_user=acting_user, reason=reason)
+                list_changed = True
             else:
-                model_update(
+                _entry, moved = model_update(
                     entry, acting_user=acting_user, reason=reason, data={"amount": wanted.pop(entry.person_id)}
                 )
+                list_changed = list_changed or moved
         _write_entries(notice, [(p, a) for p, a in rows if p.pk in wanted], acting_user=acting_user, reason=reason)
+        if (wanted or list_changed) and not changed:
+            model_save(notice, acting_user=acting_user, reason=reason)
     return notice
 
 
@@ -367,3 +381,71 @@ def objection_decide(objection, *, upheld, acting_user, reason="decide objection
         for entry in listed:
             model_update(entry, acting_user=acting_user, reason=reason, data={"struck_off": True})
     return objection
+
+
+PAYER_ROLES = frozenset({Role.CASEWORKER, Role.REVIEWER, Role.ADMINISTRATOR})
+
+
+def may_pay(user):
+    """Paying a notice's grants is casework: caseworkers, reviewers and administrators (not statistics officers)."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in PAYER_ROLES))
+
+
+def payment_batch_name(notice, granted_on):
+    """The batch's name, written as the reason of every grant it creates."""
+    return _("发放批次 %(ref)s-%(day)s（按公示 %(ref)s 的帮扶标准）") % {
+        "ref": notice.ref,
+        "day": granted_on.strftime("%Y%m%d"),
+    }
+
+
+@transaction.atomic
+def notice_pay(
+    notice,
+    *,
+    granted_on,
+    acting_user,
+    fund_source="",
+    payment_method="",
+    expected_count=None,
+    expected_total=None,
+):
+    """Pay everyone still cleared on an ended 金秋助学 notice at the published standard, in one batch (发放).
+
+    One aid grant each (:func:`notices.selectors.payment_plan` says who, and who is left out and why),
+    each written through ``aid_grant_create``, so every grant rule runs for every grant; the history
+    reason of each names the batch. ``expected_count`` and ``expected_total`` are what the caseworker
+    confirmed: if the batch would now write anything else, nothing is written. Any refusal undoes the
+    whole batch: it is written entirely or not at all.
+    """
+    if not may_pay(acting_user):
+        raise PermissionDenied(_("只有个案工作人员、审核人员或管理员可以发放助学款。"))
+    notice = _locked(notice)
+    problem = selectors.payment_problem(notice, granted_on)
+    if problem:
+        raise ValidationError({"granted_on": problem})
+    plan = selectors.payment_plan(notice, granted_on=granted_on, fund_source=fund_source, payment_method=payment_method)
+    if not plan.grants:
+        raise ValidationError({"__all__": _("该公示没有可以发放的人员。")})
+    if (expected_count is not None and int(expected_count) != plan.count) or (
+        expected_total is not None and Decimal(str(expected_total)) != plan.total
+    ):
+        raise ValidationError(
+            {
+                "__all__": _("确认后名单已有变化（现为 %(count)s 人，合计 %(total)s 元），请重新核对后再确认。")
+                % {"count": plan.count, "total": plan.total}
+            }
+        )
+    reason = payment_batch_name(notice, granted_on)
+    created = []
+    for grant in plan.grants:
+        data = {
+            "person": grant.person,
+            "organisation": grant.organisation,
+            "granted_on": granted_on,
+            "amount": grant.amount,
+            "fund_source": fund_source,
+            "payment_method": payment_method,
+        }
+        created.append(aid_grant_create(acting_user=acting_user, reason=reason, data=data))
+    return created

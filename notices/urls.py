@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/discard/", views.notice_discard, name="discard"),
     path("<int:pk>/withdraw/", views.notice_withdraw, name="withdraw"),
     path("<int:pk>/replace/", views.notice_replace, name="replace"),
+    path("<int:pk>/pay/", views.notice_pay, name="pay"),
     path("<int:pk>/print/", views.notice_print, name="print"),
     path("<int:pk>/pdf/", views.notice_pdf, name="pdf"),
     path("<int:pk>/photo/", views.notice_photo_attach, name="photo-attach"),

@@ -1,5 +1,6 @@
 """Web pages of public notices: list, build, edit a draft, detail with its workflow, print view, PDF, objections."""
 
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -8,9 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aid.selectors import standard_for
+from beneficiaries.choices import Stage
 from casework.exports import attachment
 from casework.permissions import IsReviewer
 from casework.selectors import organisations_for
@@ -19,6 +23,7 @@ from notices.filtersets import NoticeFilterSet
 from notices.models import Objection
 
 LIST_PAGE_SIZE = 200
+BUILDER_PAGE_SIZE = 50  # persons offered a page on the notice builder
 
 
 def is_reviewer(request):
@@ -76,13 +81,37 @@ def _organisation(request):
     return (request.user.organisation or units.first()), units
 
 
+def _builder_page(request, organisation, kind_default=None, exclude_notice=None):
+    """The filter form and the page of eligible persons (with school, stage and standard) for the builder."""
+    query = request.GET.copy()
+    if kind_default and not query.get("kind"):
+        query["kind"] = kind_default
+    filters = forms.BuilderFilterForm(query)
+    values = filters.values()
+    people = selectors.builder_list(request.user, organisation, exclude_notice=exclude_notice, **values)
+    page = Paginator(people, BUILDER_PAGE_SIZE).get_page(request.GET.get("page"))
+    stages = dict(Stage.choices)
+    for person in page:  # the page's rows only
+        person.standard = standard_for(person.stage)
+        person.stage_label = stages.get(person.stage, "")
+    return filters, values, page
+
+
 @reviewer_required
 def notice_build(request):
+    """Build a draft from the eligible persons of a unit (a page at a time, filtered), each with the
+    standard of their stage in the box; clearing a box leaves the person out."""
     organisation, units = _organisation(request)
     if organisation is None:
         raise PermissionDenied
-    people = selectors.candidates_for(request.user, organisation)
-    form = forms.NoticeForm(request.POST or None, people=people)
+    filters, values, page = _builder_page(request, organisation)
+    people = list(page)
+    form = forms.NoticeForm(
+        request.POST or None,
+        people=people,
+        amounts={person.pk: person.standard for person in people},
+        initial={**forms.NoticeForm.base_initial(), "kind": values["kind"]},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             notice = services.notice_build(
@@ -100,32 +129,49 @@ def notice_build(request):
     return render(
         request,
         "notices/build.html",
-        {"form": form, "organisation": organisation, "units": units, "notice": None},
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "organisation": organisation,
+            "units": units,
+            "notice": None,
+        },
         status=400 if form.errors else 200,
     )
 
 
 @reviewer_required
 def notice_edit(request, pk):
+    """Edit a draft: its own entries (amount, or empty to take the person off) and a page of further
+    eligible persons (typing an amount adds them); the draft's version guards against lost updates."""
     notice = _notice_or_404(request.user, pk)
     if not notice.is_draft:
         messages.error(request, _("已发布的公示不能修改，只能撤回后发布新版本。"))
         return redirect("notices:detail", pk=pk)
-    entries = list(selectors.notice_entries(notice))
+    entries = list(selectors.notice_entries(notice).select_related("person__household"))
     listed = {entry.person_id for entry in entries}
-    people = [entry.person for entry in entries] + [
-        p for p in selectors.candidates(notice.organisation, exclude_notice=notice.replaces) if p.pk not in listed
-    ]
+    filters, _values, page = _builder_page(
+        request, notice.organisation, kind_default=notice.kind, exclude_notice=notice.replaces
+    )
+    further = [person for person in page if person.pk not in listed]
     form = forms.NoticeForm(
         request.POST or None,
-        people=people,
+        people=[entry.person for entry in entries] + further,
         amounts={entry.person_id: entry.amount for entry in entries},
+        hints={person.pk: person.standard for person in further},
         initial=forms.NoticeForm.initial_from(notice),
+        notice=notice,
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.notice_update(
-                notice, acting_user=request.user, reason="edit draft (web)", data=form.details(), entries=form.entries()
+                notice,
+                acting_user=request.user,
+                reason="edit draft (web)",
+                data=form.details(),
+                entries=form.entries(),
+                expected_version=form.expected_version(),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -135,7 +181,15 @@ def notice_edit(request, pk):
     return render(
         request,
         "notices/build.html",
-        {"form": form, "organisation": notice.organisation, "units": None, "notice": notice},
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "listed": listed,
+            "organisation": notice.organisation,
+            "units": None,
+            "notice": notice,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -161,6 +215,9 @@ def _detail(request, notice, *, objection_form=None, photo_form=None):
             "decide_form": forms.DecideForm(),
             "photo_form": photo_form or forms.PhotoForm(),
             "can_review": is_reviewer(request),
+            # 发放: after the period, for who does casework (the service refuses the others too).
+            "can_pay": services.may_pay(request.user)
+            and selectors.payment_problem(notice, timezone.localdate()) is None,
         },
         status=400 if objection_form is not None or photo_form is not None else 200,
     )
@@ -229,6 +286,70 @@ def notice_replace(request, pk):
             messages.success(request, _("新版本草稿已生成，原公示已撤回。请核对名单后发布。"))
             return redirect("notices:detail", pk=new.pk)
     return render(request, "notices/replace.html", {"notice": notice, "form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def notice_pay(request, pk):
+    """Pay an ended 金秋助学 notice at its published standards in one confirmed action (a 发放 batch).
+
+    GET (and a POST without the confirmation) shows what the batch would write — how many grants, the
+    total, each person's amount and unit, and who is left out and why; the POST with the confirmation
+    writes it through :func:`notices.services.notice_pay`, all or nothing.
+    """
+    notice = _notice_or_404(request.user, pk)
+    if not services.may_pay(request.user):
+        raise PermissionDenied(_("只有个案工作人员、审核人员或管理员可以发放助学款。"))
+    form = forms.PaymentForm(request.POST or request.GET or None)
+    plan = problem = None
+    chosen = {"granted_on": timezone.localdate(), "fund_source": "", "payment_method": ""}
+    if form.is_bound and form.is_valid():
+        values = form.cleaned_data
+        chosen = {key: values[key] for key in chosen}
+        problem = selectors.payment_problem(notice, values["granted_on"])
+        if problem is None:
+            plan = selectors.payment_plan(
+                notice,
+                granted_on=values["granted_on"],
+                fund_source=values["fund_source"],
+                payment_method=values["payment_method"],
+            )
+        if request.method == "POST" and problem is None and not values["confirm"]:
+            form.add_error("confirm", _("请勾选确认后再发放。"))
+        elif request.method == "POST" and problem is None:
+            try:
+                grants = services.notice_pay(
+                    notice,
+                    granted_on=values["granted_on"],
+                    fund_source=values["fund_source"],
+                    payment_method=values["payment_method"],
+                    expected_count=values["expected_count"],
+                    expected_total=values["expected_total"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                total = sum((grant.amount for grant in grants), Decimal("0.00"))
+                messages.success(
+                    request,
+                    _("已发放助学款 %(count)s 人，合计 %(total)s 元（%(batch)s）。")
+                    % {
+                        "count": len(grants),
+                        "total": total,
+                        "batch": services.payment_batch_name(notice, values["granted_on"]),
+                    },
+                )
+                return redirect("notices:detail", pk=pk)
+    elif not form.is_bound:
+        problem = selectors.payment_problem(notice, chosen["granted_on"])
+        if problem is None:
+            plan = selectors.payment_plan(notice, granted_on=chosen["granted_on"])
+    return render(
+        request,
+        "notices/pay.html",
+        {"notice": notice, "form": form, "plan": plan, "problem": problem, "chosen": chosen},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

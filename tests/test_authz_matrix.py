@@ -208,6 +208,8 @@ RULES = {
     "notices/<pk>/discard/": action("notices.Notice"),
     "notices/<pk>/withdraw/": action("notices.Notice"),
     "notices/<pk>/replace/": action("notices.Notice"),
+    # The confirmation page of a payment batch: casework roles, not statistics officers.
+    "notices/<pk>/pay/": record("notices.Notice", roles=ALL_ROLES - {Role.STATISTICS_OFFICER}),
     "notices/<pk>/print/": record("notices.Notice"),
     "notices/<pk>/pdf/": record("notices.Notice"),
     "notices/<pk>/photo/": action("notices.Notice"),

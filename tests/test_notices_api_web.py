@@ -8,6 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
+from aid.selectors import standard_for
 from casework.choices import Role
 from notices.choices import NoticeStatus
 from notices.models import Notice, Objection
@@ -184,12 +185,19 @@ def test_web_build_publish_print_and_pdf(browser, tree, people):
     page = browser.get(reverse("notices:build"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "王小明" in html and "李华" in html and "新建档家庭成员" in html and "首次助学" in html
+    # A 金秋助学 notice offers the school children, with stage, school and the standard of their stage.
+    standard = standard_for("junior_secondary")
+    assert "李华" in html and "王小明" not in html and "初中" in html and "第一中学" in html
+    assert f'name="amount_{b.pk}"' in html and f'value="{standard}"' in html
+    # A 困难职工帮扶 notice offers the members of the new file.
+    html = browser.get(reverse("notices:build"), {"kind": "hardship"}).content.decode()
+    assert "王小明" in html and "李华" not in html
 
     response = browser.post(
-        reverse("notices:build"),
+        reverse("notices:build") + "?kind=hardship",
         {
             "org": "410100",
+            "kind": "hardship",
             "title": "金秋助学公示",
             "posted_at": "职工所在单位",
             "contact": "张老师",
@@ -197,7 +205,6 @@ def test_web_build_publish_print_and_pdf(browser, tree, people):
             "period_days": "7",
             "mask_names": "on",
             f"amount_{a.pk}": "1000",
-            f"amount_{b.pk}": "",
         },
     )
     notice = Notice.objects.get()

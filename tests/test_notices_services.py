@@ -13,7 +13,7 @@ from casework.choices import Role
 from notices import selectors, services
 from notices.choices import NoticeStatus, PeriodState
 from notices.models import Notice, NoticeEntry, Objection
-from tests.factories import AidGrantFactory, HouseholdFactory, UserFactory
+from tests.factories import AidGrantFactory, HouseholdFactory, SchoolingFactory, UserFactory
 
 TODAY = timezone.localdate()
 
@@ -72,10 +72,12 @@ class Families:
         household = self.household(org, file_no, applied=days_ago(20), reviewed=days_ago(10))
         return self.person(org, name, household)
 
-    def on_file_student(self, org, name, file_no):
-        """A member of a household on file for two years who never had an aid grant: a first-time recipient."""
+    def on_file_student(self, org, name, file_no, *, stage="junior_secondary"):
+        """A school child of a household on file for two years who never had an aid grant: a first-time recipient."""
         household = self.household(org, file_no, applied=days_ago(800), reviewed=days_ago(790), filed=days_ago(780))
-        return self.person(org, name, household)
+        person = self.person(org, name, household)
+        SchoolingFactory(person=person, stage=stage, school="第一中学", entered_on=days_ago(400))
+        return person
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
@@ -55,7 +56,9 @@ def child(user, tree):
     household = Household.objects.get(file_no="ZZ-2024-0001")
     child = PersonFactory(id_number=CHILD_ID, name="张小明", household=household, relationship="child")
     NoticeEntryFactory(
-        notice=NoticeFactory(organisation=tree.city_a, starts_on=D(2024, 8, 20), ends_on=D(2024, 8, 27)), person=child
+        notice=NoticeFactory(organisation=tree.city_a, starts_on=D(2024, 8, 20), ends_on=D(2024, 8, 27)),
+        person=child,
+        amount=Decimal("2000.00"),  # the standard published: the template's example grant
     )
     return child
 
@@ -74,7 +77,7 @@ def test_a_copy_pasted_grant_row_is_refused_naming_both_rows(user, tree, child):
     ]
     assert not AidGrant.objects.exists()
     # Two grants of one school entry on different dates are two grants and one entry.
-    second = [*STUDENT_ROW[:5], "1,000", "2025-03-10"]
+    second = [*STUDENT_ROW[:5], "2,000", "2025-03-10"]
     roster_import = run(xlsx({"学生": [STUDENT_HEADERS, STUDENT_ROW, second]}), "students", user, tree.city_a)
     assert roster_import.status == Status.IMPORTED, problems(roster_import)
     assert AidGrant.objects.filter(person=child).count() == 2 and Schooling.objects.filter(person=child).count() == 1

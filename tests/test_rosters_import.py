@@ -98,7 +98,9 @@ def test_students_template_imports(user, tree):
     household = Household.objects.get(file_no="ZZ-2024-0001")
     child = PersonFactory(id_number=CHILD_ID, name="张小明", household=household, relationship="child")
     NoticeEntryFactory(
-        notice=NoticeFactory(organisation=tree.city_a, starts_on=D(2024, 8, 20), ends_on=D(2024, 8, 27)), person=child
+        notice=NoticeFactory(organisation=tree.city_a, starts_on=D(2024, 8, 20), ends_on=D(2024, 8, 27)),
+        person=child,
+        amount=Decimal("2000.00"),  # the standard published: the template's example grant
     )
     roster_import = run(template_bytes(KINDS["students"]), "students", user, tree.city_a)
     assert roster_import.status == Status.IMPORTED, problems(roster_import)

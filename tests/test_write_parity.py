@@ -27,7 +27,7 @@ from beneficiaries.models import Household, Person, Schooling
 from casework import guards
 from casework.choices import Role
 from employment.models import Service
-from notices.guards import objection_fits_its_notice
+from notices.guards import grant_at_published_standard, objection_fits_its_notice
 from notices.models import Notice, NoticeEntry, Objection
 from rosters import services as rosters
 from tests.factories import HouseholdFactory, NoticeEntryFactory, NoticeFactory, PersonFactory, SchoolingFactory
@@ -191,6 +191,64 @@ class GrantToAPersonNotOnFile:
         rows = [
             ["姓名", "身份证号码", "学段", "学校", "入学日期", "助学金额（元）", "发放日期"],
             [w.person.name, w.person.id_number, "本科", "郑州大学", D(2014, 9, 1), 1000, D(2014, 9, 10)],
+        ]
+        return roster_refusals(ctx, "students", rows)
+
+
+class GrantBesideThePublishedStandard:
+    """A grant at another amount than its notice published, with no reason
+    (``notices.guards.grant_at_published_standard``); everything else about it is in order."""
+
+    rule = staticmethod(grant_at_published_standard)
+    expect = {
+        "web": "amount",
+        "admin": "amount",
+        "api": "amount",
+        "bundle": "aid_grants[0].amount",
+        "roster": "助学金额(元)",  # the column as the roster report names it
+    }
+    cannot = {}
+
+    def setup(self, tree):
+        household = HouseholdFactory(organisation=tree.city_a, file_no="ZZ-8")
+        person = PersonFactory(name="周小敏", household=household, relationship="child")
+        SchoolingFactory(person=person, stage="undergraduate", entered_on=D(2014, 9, 1))
+        notice = NoticeFactory(organisation=tree.city_a, starts_on=D(2014, 8, 20), ends_on=D(2014, 8, 27))
+        NoticeEntryFactory(notice=notice, person=person, amount="1000.00")
+        message = f"金额 800.00 元与公示 {notice.ref} 的帮扶标准 1000.00 元不同，须填写金额调整原因。"
+        return SimpleNamespace(person=person, message=message)
+
+    def web(self, ctx, w):
+        data = {
+            "person_id_number": w.person.id_number,
+            "organisation": ctx.tree.city_a.code,
+            "granted_on": "2014-09-10",
+            "amount": "800",
+        }
+        return form_refusals(ctx.client.post(reverse("grants-create"), data))
+
+    def admin(self, ctx, w):
+        data = {
+            "ref": "G-1",
+            "organisation": ctx.tree.city_a.pk,
+            "person": w.person.pk,
+            "granted_on": "2014-09-10",
+            "amount": "800",
+        }
+        return admin_post(ctx, "/admin/aid/aidgrant/add/", data)
+
+    def api(self, ctx, w):
+        data = {"organisation": "410100", "person": w.person.pk, "granted_on": "2014-09-10", "amount": "800"}
+        return api_refusals(ctx.api.post("/api/v1/aid-grants/", data, format="json"))
+
+    def bundle(self, ctx, w):
+        grant = {"ref": "G-1", "org": "410100", "id_number": w.person.id_number, "granted_on": "2014-09-10"}
+        return bundle_refusals(ctx, {"aid_grants": [{**grant, "amount": "800.00"}]})
+
+    def roster(self, ctx, w):
+        rows = [
+            ["姓名", "身份证号码", "学段", "学校", "入学日期", "助学金额（元）", "发放日期"],
+            [w.person.name, w.person.id_number, "本科", "郑州大学", D(2014, 9, 1), 800, D(2014, 9, 10)],
         ]
         return roster_refusals(ctx, "students", rows)
 
@@ -377,6 +435,7 @@ class GradeBeyondItsStage:
 CASES = [
     PersonJoinsASecondHousehold(),
     GrantToAPersonNotOnFile(),
+    GrantBesideThePublishedStandard(),
     ObjectionBeforeTheNoticeStarts(),
     ServiceDatedInTheFuture(),
     GraduateOutsideAnyHousehold(),

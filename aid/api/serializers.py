@@ -32,6 +32,7 @@ class AidGrantSerializer(PersonRecordSerializer):
             "amount",
             "fund_source",
             "payment_method",
+            "amount_reason",
         ]
         extra_kwargs = {"ref": {"required": False}}
 

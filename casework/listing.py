@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy
 from casework import exports, private_search
 from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
 from casework.models import Numbered
-from casework.routers import reporting_db
 from casework.paging import ListPaginator
+from casework.routers import reporting_db
 from casework.scoping import scoped
 from casework.webforms import DateInput, add_service_errors, reason_or
 

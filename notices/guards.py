@@ -231,6 +231,6 @@ def grant_at_published_standard(grants):
                 yield (
                     index,
                     "amount",
-                    _("金额 %(amount)s 元与公示 %(ref)s 的帮扶标准 %(standard)s 元不同，须填写金额调整原因。")
-                    % {"amount": amount, "ref": found[1], "standard": found[0].quantize(CENTS)},
+                    _("金额 %(amount)s 元与公示 %(number)s 的帮扶标准 %(standard)s 元不同，须填写金额调整原因。")
+                    % {"amount": amount, "number": found[1], "standard": found[0].quantize(CENTS)},
                 )

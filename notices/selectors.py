@@ -220,7 +220,7 @@ STANDARD_VALID_DAYS = 365
 
 
 def published_standards(person_ids, first_day, last_day=None):
-    """``{person_id: [(ends_on, amount, notice ref), …]}`` oldest first: the assistance standards published
+    """``{person_id: [(ends_on, amount, notice number), …]}`` oldest first: the assistance standards published
     for these persons (entries not struck off, on published notices) that may set a grant's amount between
     ``first_day`` and ``last_day``. One query for the whole batch; :func:`standard_on` picks a day's."""
     last_day = last_day or first_day
@@ -233,22 +233,22 @@ def published_standards(person_ids, first_day, last_day=None):
             notice__ends_on__gte=first_day - datetime.timedelta(days=STANDARD_VALID_DAYS),
         )
         .order_by("notice__ends_on", "id")
-        .values_list("person_id", "notice__ends_on", "amount", "notice__ref")
+        .values_list("person_id", "notice__ends_on", "amount", "notice_id", "notice__starts_on")
     )
     found = {}
-    for person_id, ends_on, amount, ref in rows:
-        found.setdefault(person_id, []).append((ends_on, amount, ref))
+    for person_id, ends_on, amount, notice_id, starts_on in rows:
+        found.setdefault(person_id, []).append((ends_on, amount, Notice.short_number(notice_id, starts_on)))
     return found
 
 
 def standard_on(standards, day):
-    """``(amount, notice ref)`` of a grant on ``day``, from one person's :func:`published_standards`: the notice
+    """``(amount, notice number)`` of a grant on ``day``, from one person's :func:`published_standards`: the notice
     that ended last before ``day``, within ``STANDARD_VALID_DAYS``; ``None`` when none sets it."""
     earliest = day - datetime.timedelta(days=STANDARD_VALID_DAYS)
     chosen = None
-    for ends_on, amount, ref in standards or ():
+    for ends_on, amount, number in standards or ():
         if earliest <= ends_on < day:
-            chosen = (amount, ref)
+            chosen = (amount, number)
     return chosen
 
 

@@ -273,7 +273,9 @@ def _students(conv, ctx, layout, row, values):
                 % {"first": _where(layout, first), "row": row},
             )
             return
-        record, fields = _pick(values, "id_number", "granted_on", "amount", "fund_source", "payment_method")
+        record, fields = _pick(
+            values, "id_number", "granted_on", "amount", "amount_reason", "fund_source", "payment_method"
+        )
         record["ref"] = conv.ref("aid_grants", values.get("grant_ref"), "grant", number, record.get("granted_on"))
         fields["ref"] = "grant_ref"
         _org(values, ctx, record, fields)

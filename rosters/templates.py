@@ -302,6 +302,12 @@ STUDENTS = Kind(
                     synonyms=("助学金额", "资助金额", "救助金额", "助学金", "发放金额", "金额"),
                     example="2,000",
                 ),
+                Column(
+                    "amount_reason",
+                    _("金额调整原因"),
+                    synonyms=("调整原因", "金额不同原因"),
+                    note=_("金额与公示的帮扶标准不同时必填。"),
+                ),
                 Column("granted_on", _("发放日期"), "date", synonyms=("资助日期", "发放时间"), example=D(2024, 9, 10)),
                 Column(
                     "fund_source",

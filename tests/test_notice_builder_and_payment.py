@@ -367,7 +367,7 @@ def test_a_single_grant_defaults_to_the_standard_and_the_household_unit(client, 
     data = {"person": pupil.pk, "granted_on": str(TODAY), "amount": "800"}
     refused = client.post(url + f"?person={pupil.pk}", data)
     assert refused.status_code in (200, 400)
-    message = f"金额 800.00 元与公示 {notice.ref} 的帮扶标准 {entries['pupil'].amount} 元不同，须填写金额调整原因。"
+    message = f"金额 800.00 元与公示 {notice.number} 的帮扶标准 {entries['pupil'].amount} 元不同，须填写金额调整原因。"
     assert message in refused.content.decode()
     assert not AidGrant.objects.filter(person=pupil, granted_on=TODAY).exists()
 

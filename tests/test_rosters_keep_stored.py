@@ -96,7 +96,7 @@ def setup_kind(kind, user, tree):
         household = Household.objects.get(file_no="ZZ-2024-0001")
         child = PersonFactory(id_number=CHILD_ID, name="张小明", household=household, relationship="child")
         notice = NoticeFactory(organisation=tree.city_a, starts_on=D(2024, 8, 20), ends_on=D(2024, 8, 27))
-        NoticeEntryFactory(notice=notice, person=child)
+        NoticeEntryFactory(notice=notice, person=child, amount="2000.00")  # the template's example grant
     roster_import = run(template_bytes(KINDS[kind]), kind, user, tree.city_a)
     assert roster_import.status == Status.IMPORTED, problems(roster_import)
     return sorted(roster_import.report["counts"])

@@ -50,7 +50,7 @@ def child(tree):
     household = HouseholdFactory(organisation=tree.city_a, file_no="ZZ-1", filed_on=D(2014, 5, 1))
     child = PersonFactory(name="张小明", household=household, relationship="child")
     notice = NoticeFactory(organisation=tree.city_a, starts_on=D(2014, 8, 1), ends_on=D(2014, 8, 8))
-    NoticeEntryFactory(notice=notice, person=child)
+    NoticeEntryFactory(notice=notice, person=child, amount="2000.00")  # the grant the roster pays
     return child
 
 

@@ -215,7 +215,7 @@ class GrantBesideThePublishedStandard:
         SchoolingFactory(person=person, stage="undergraduate", entered_on=D(2014, 9, 1))
         notice = NoticeFactory(organisation=tree.city_a, starts_on=D(2014, 8, 20), ends_on=D(2014, 8, 27))
         NoticeEntryFactory(notice=notice, person=person, amount="1000.00")
-        message = f"金额 800.00 元与公示 {notice.ref} 的帮扶标准 1000.00 元不同，须填写金额调整原因。"
+        message = f"金额 800.00 元与公示 {notice.number} 的帮扶标准 1000.00 元不同，须填写金额调整原因。"
         return SimpleNamespace(person=person, message=message)
 
     def web(self, ctx, w):

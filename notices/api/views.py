@@ -151,7 +151,7 @@ class NoticeViewSet(ScopedModelViewSet):
 
     @extend_schema(methods=["post"], request=serializers.ObjectionSerializer, responses=serializers.ObjectionSerializer)
     @extend_schema(methods=["get"], responses=serializers.ObjectionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def objections(self, request, pk=None):
         """The objections raised against persons on this notice; POST records one."""
         notice = self.get_object()

@@ -155,7 +155,7 @@ def test_a_single_grant_starts_at_the_standard_and_another_amount_needs_a_reason
     assert page.get_by_label("填报单位").input_value().startswith(tree.county_a.name)  # the household's unit
     page.get_by_label("金额（元）").fill("800")
     page.get_by_role("button", name="保存").click()
-    message = f"金额 800.00 元与公示 {ended.ref} 的帮扶标准 {standard} 元不同，须填写金额调整原因。"
+    message = f"金额 800.00 元与公示 {ended.number} 的帮扶标准 {standard} 元不同，须填写金额调整原因。"
     assert message in page.content()
     assert not AidGrant.objects.exists()
     shot("grant-amount-needs-reason")

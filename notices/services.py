@@ -393,8 +393,8 @@ def may_pay(user):
 
 def payment_batch_name(notice, granted_on):
     """The batch's name, written as the reason of every grant it creates."""
-    return _("发放批次 %(ref)s-%(day)s（按公示 %(ref)s 的帮扶标准）") % {
-        "ref": notice.ref,
+    return _("发放批次 %(number)s-%(day)s（按公示 %(number)s 的帮扶标准）") % {
+        "number": notice.number,
         "day": granted_on.strftime("%Y%m%d"),
     }
 

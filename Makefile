@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint migrate bench fonts
+.PHONY: install demo test lint migrate bench load fonts
 
 install: $(STAMP)
 
@@ -39,6 +39,16 @@ BENCH_BACKENDS ?= sqlite
 bench: export DJANGO_DEBUG = 1
 bench: install
 	$(PY) bench/run.py --persons $(BENCH_PERSONS) --backend $(BENCH_BACKENDS)
+
+# Load test (not part of `make test`): gunicorn with the production settings on 127.0.0.1 and Locust headless,
+# against the bench PostgreSQL database bench_$(LOAD_PERSONS) (`make bench` fills it); docs/benchmarks.md.
+LOAD_PERSONS ?= 100000
+LOAD_USERS ?= 50
+LOAD_TIME ?= 2m
+LOAD_RATE ?= 10
+LOAD_FLAGS ?=
+load: install
+	$(PY) bench/load.py --persons $(LOAD_PERSONS) --users $(LOAD_USERS) --time $(LOAD_TIME) --rate $(LOAD_RATE) $(LOAD_FLAGS)
 
 # Printable notices (WeasyPrint): Debian's CJK font, pango, and HarfBuzz's subsetter (without it
 # fontTools subsets the 19 MB font in ~20 s per PDF instead of well under one). Installed only when missing.

@@ -416,7 +416,7 @@ class Bench:
             if response.status_code != 200:
                 raise RuntimeError(f"GET {url} answered {response.status_code}")
             html = response.content.decode()
-            total = re.search(r"共 ([\d,]+) 条", html)
+            total = re.search(r'class="pager-total">([^<]+)<', html)
             rows = html.count('name="amount_')
             return f"{total.group(1) if total else '?'} eligible, page of {rows}"
 

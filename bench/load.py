@@ -80,6 +80,18 @@ def main():
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8077)
     parser.add_argument("--collectstatic", action="store_true", help="collect the static files again")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=["Caseworker", "Reviewer", "StatisticsOfficer"],
+        help="run only these kinds of user (bench/locustfile.py's classes, in their proportions)",
+    )
+    parser.add_argument(
+        "--steady",
+        action="store_true",
+        help="count only the steady state: the statistics restart once every user has signed in (Locust's "
+        "--reset-stats), so the log-ins and the ramp-up are left out",
+    )
     args = parser.parse_args()
     url = args.database_url or f"{PG_SERVER}/bench_{args.persons}"
     python = sys.executable
@@ -96,12 +108,16 @@ def main():
         cwd=ROOT,
         env=env,
     )
-    prefix = RESULTS / f"load-{args.persons}-u{args.users}"
+    kinds = "-" + "-".join(args.only) if args.only else ""
+    prefix = RESULTS / f"load-{args.persons}-u{args.users}{kinds}{'-steady' if args.steady else ''}"
     try:
         wait_for(f"http://{bind}/login/")
         locust = [python, "-m", "locust", "-f", "bench/locustfile.py", "--headless", "--only-summary"]
         locust += ["-u", str(args.users), "-r", str(args.rate), "-t", args.time, "--stop-timeout", "10"]
         locust += ["--host", f"http://{bind}", "--csv", str(prefix), "--exit-code-on-error", "0"]
+        if args.steady:
+            locust.append("--reset-stats")
+        locust += args.only or []
         started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         subprocess.run(locust, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
         print(f"\nload test of {started}: {args.users} users, {args.workers} workers, {args.persons:,} persons")

@@ -7,13 +7,15 @@ statistics officer in each city above them, all with the password ``--password``
 ``bench/results/load-fixture.json``: the accounts, and per county some household files on record,
 closed files (the reviewers reopen and close them again) and persons (the caseworkers add
 employment services for them). Then it requests every URL the load test uses, once, with Django's
-test client, so that a broken URL fails here rather than as errors in the load figures.
+test client, so that a broken URL fails here rather than as errors in the load figures, and prints
+what each request took alone (one user, no load): the floor under the load test's percentiles.
 """
 
 import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +96,7 @@ def check(fixture):
     from bench import locust_requests as requests_of
 
     county, city = fixture["counties"][0], fixture["cities"][0]
-    failures = []
+    failures, took = [], []
     for username, plan in (
         (county["caseworker"], requests_of.caseworker(county, fixture)),
         (county["reviewer"], requests_of.reviewer(county, fixture)),
@@ -112,13 +114,17 @@ def check(fixture):
                     kwargs = {"data": {k: v for k, v in body.items() if k != "form"}}
                 else:
                     kwargs = {"data": json.dumps(body), "content_type": "application/json"}
+                started = time.perf_counter()
                 response = getattr(client, method)(url, **kwargs)
+                took.append((name, 1000 * (time.perf_counter() - started)))
                 if response.status_code not in expected:
                     failures.append(f"{username} {name}: {method.upper()} {url} -> {response.status_code}")
             transaction.set_rollback(True)
     if failures:
         sys.exit("the load test's requests fail:\n  " + "\n  ".join(failures))
-    print("every request of the load test answers as expected")
+    print("every request of the load test answers as expected; alone, each took:")
+    for name, ms in took:
+        print(f"  {name:<20} {ms:8.0f} ms")
 
 
 if __name__ == "__main__":

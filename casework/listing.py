@@ -7,6 +7,7 @@ app's FilterSet second, so the list, its export and its counts agree.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import exports, private_search
+from casework.display import choice_label
 from casework.filtersets import OrganisationSubtreeFilter, ScopedFilterSet
 from casework.models import Numbered
 from casework.paging import ListPaginator
@@ -34,6 +36,19 @@ from casework.webforms import DateInput, add_service_errors, reason_or
 
 PAGE_SIZE = 50
 _registry = {}
+_DISPLAY = re.compile(r"get_(\w+)_display")
+
+
+def _choice_field(obj, part):
+    """The choice field whose ``get_FOO_display`` ``part`` names on the model instance ``obj``, else ``None``."""
+    display = _DISPLAY.fullmatch(part)
+    if display is None or not isinstance(obj, models.Model):
+        return None
+    try:
+        field = obj._meta.get_field(display[1])
+    except FieldDoesNotExist:
+        return None  # a method of the model's own
+    return field if field.choices else None
 
 
 @dataclass
@@ -46,6 +61,10 @@ class Column:
         if callable(self.value):
             return self.value(obj)
         for part in self.value.split("."):
+            field = _choice_field(obj, part)
+            if field is not None:
+                obj = choice_label(field, getattr(obj, field.attname))  # get_FOO_display, without its cost per row
+                continue
             obj = getattr(obj, part, None)
             if obj is None:
                 return None

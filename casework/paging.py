@@ -9,6 +9,10 @@ search) and by the API's numbered pages (``casework.api.pagination``):
   ``EXPLAIN`` of the list's own query, above :data:`ESTIMATE_ABOVE` rows); the pager then
   says "约 N 条". Smaller lists, and every list on SQLite, are counted exactly. When a page
   reaches the real end of the list, the total becomes exact.
+* **A capped count** for lists whose query the planner cannot estimate (the notice builder's
+  eligibility conditions): ``count_limit=N`` counts at most N + 1 rows, in the list's own order, so
+  the database stops after them; a longer list reads "N 条以上" (``at_least``) until a page reaches
+  its real end.
 * **A deep page** (from row :data:`DEEP_FROM` on) first takes the primary keys of its rows
   (``OFFSET`` over the key alone, no joined columns, no wide rows), then reads those rows.
 
@@ -48,6 +52,11 @@ class ListPaginator(Paginator):
     """Django's paginator with an estimated total for large lists and deep pages by key (see the module)."""
 
     estimated = False
+    at_least = False  # the total is a lower bound: the count stopped at ``count_limit``
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, count_limit=None):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.count_limit = count_limit
 
     @property
     def count(self):
@@ -56,6 +65,12 @@ class ListPaginator(Paginator):
         return self._count
 
     def _first_count(self):
+        if self.count_limit is not None and isinstance(self.object_list, QuerySet):
+            counted = self.object_list[: self.count_limit + 1].count()  # ordered and limited: stops early
+            if counted > self.count_limit:
+                self.estimated = self.at_least = True
+                return self.count_limit
+            return counted
         if isinstance(self.object_list, QuerySet):
             estimate = planner_estimate(self.object_list)
             if estimate is not None and estimate > ESTIMATE_ABOVE:
@@ -65,6 +80,7 @@ class ListPaginator(Paginator):
 
     def _set_count(self, count, estimated):
         self._count, self.estimated = count, estimated
+        self.at_least = self.at_least and estimated
         self.__dict__.pop("num_pages", None)
         self.__dict__.pop("page_range", None)
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from aid.choices import GrantSource, PaymentMethod
 from beneficiaries.choices import StageGroup
 from casework.services import current_version
-from casework.webforms import VERSION_FIELD, DateInput
+from casework.webforms import VERSION_FIELD, DateInput, UnitCodeField
 from notices import selectors
 from notices.choices import NoticeKind
 from notices.models import Notice
@@ -106,10 +106,20 @@ class NoticeForm(forms.Form):
 class BuilderFilterForm(forms.Form):
     """The notice builder's list: which unit, which kind of notice, and narrowing by name, file and stage."""
 
+    org = UnitCodeField(label=_("公示单位"), required=False)
     kind = forms.ChoiceField(label=_("公示类别"), choices=NoticeKind.choices, required=False)
     name = forms.CharField(label=_("姓名"), max_length=64, required=False)
     file_no = forms.CharField(label=_("档案编号"), max_length=64, required=False)
     stage_group = forms.ChoiceField(label=_("学段"), choices=[("", _("全部学段")), *StageGroup.choices], required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        """``units``: the units the list may be of (the unit picker's choices); ``None`` when the unit is
+        fixed (a draft's), and the form then has no unit field."""
+        super().__init__(*args, **kwargs)
+        if units is None:
+            del self.fields["org"]
+        else:
+            self.fields["org"].set_units(units)
 
     def values(self):
         """The filters, empty when the query was not valid; ``kind`` defaults to 金秋助学."""

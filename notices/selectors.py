@@ -74,6 +74,25 @@ def schooling_in_force(person, day):
     )
 
 
+def in_force_in_q(stages, day):
+    """The person (the outer row) has a schooling record in force on ``day`` of one of ``stages``.
+
+    The same record :func:`schooling_in_force` puts first, written as a condition on each record rather
+    than an ordered subquery per person: a record on or before the day that no other record of the person
+    on or before the day follows (by advance date, then ``entered_on``, then id). The database joins it
+    as a whole, with the stage compared on the record itself.
+    """
+    dated = Schooling.objects.annotate(advanced_on=advance_date()).filter(advanced_on__lte=day)
+    later = dated.filter(person_id=OuterRef("person_id")).filter(
+        Q(advanced_on__gt=OuterRef("advanced_on"))
+        | Q(advanced_on=OuterRef("advanced_on"), entered_on__gt=OuterRef("entered_on"))
+        | Q(advanced_on=OuterRef("advanced_on"), entered_on=OuterRef("entered_on"), id__gt=OuterRef("id"))
+    )
+    return Exists(
+        dated.filter(person_id=OuterRef("pk"), stage__in=[str(stage) for stage in stages]).exclude(Exists(later))
+    )
+
+
 def file_open_q(day, prefix="household__"):
     """The household is on file on ``day`` or in the review and notice workflow (已审核, 公示中): the files
     whose children may be put on a notice. An application not yet reviewed (or returned) is not."""
@@ -157,10 +176,9 @@ def builder_list(user, organisation, *, kind, day=None, name="", file_no="", sta
         people = people.filter(name__contains=name)
     if file_no:
         people = people.filter(household__file_no__icontains=file_no)
-    people = with_schooling(people, day)
     if stage_group:
-        people = people.filter(stage__in=[str(stage) for stage in STAGE_GROUPS.get(stage_group, ())])
-    return people
+        people = people.filter(in_force_in_q(STAGE_GROUPS.get(stage_group, ()), day))
+    return with_schooling(people, day)
 
 
 def notice_entries(notice):
@@ -293,51 +311,60 @@ def payment_problem(notice, day):
     return None
 
 
+def standing_objection_q():
+    """A notice entry's person has an objection on that notice that was upheld or is still undecided."""
+    objections = Objection.objects.filter(notice=OuterRef("notice"), person=OuterRef("person"))
+    return Exists(objections.exclude(upheld=False))
+
+
+def paid_for_notice_q():
+    """A notice entry's person has been paid for that notice: an aid grant to them is dated after the notice's
+    period ended. A grant can pay a notice only once its period is over, so an earlier grant (a previous
+    school year's) does not count, and a later one counts in whichever year it was paid."""
+    return Exists(AidGrant.objects.filter(person=OuterRef("person"), granted_on__gt=OuterRef("notice__ends_on")))
+
+
+def awaiting_payment(entries):
+    """The entries (of published 金秋助学 notices) whose person is cleared and not yet paid: not struck off, no
+    objection upheld or undecided, not paid for the notice (:func:`paid_for_notice_q`). The one definition
+    behind the home page's reminder and the payment batch."""
+    return entries.filter(struck_off=False).exclude(standing_objection_q()).exclude(paid_for_notice_q())
+
+
 def payment_plan(notice, *, granted_on, fund_source="", payment_method=""):
     """The grants a payment batch (发放) of ``notice`` on ``granted_on`` writes, at the published standards.
 
-    Everyone still cleared on the notice is paid: not struck off by an upheld objection, no objection
-    still undecided, no aid grant already in ``granted_on``'s year. Each grant's unit is the household's
-    (the notice's when the household lies outside it). Every guard rule on aid grants is run on the
-    whole batch (a few queries): a person a rule refuses is left out with the rule's message. The
-    writing service runs the rules again on each grant.
+    Everyone still cleared on the notice and not yet paid for it is paid (:func:`awaiting_payment`). Each
+    grant's unit is the household's (the notice's when the household lies outside it). Every guard rule on
+    aid grants is run on the whole batch (a few queries): a person a rule refuses is left out with the
+    rule's message. The writing service runs the rules again on each grant.
     """
     plan = PaymentPlan(notice=notice, granted_on=granted_on)
-    entries = list(notice.entries.select_related("person__household__organisation").order_by("id"))
-    person_ids = [entry.person_id for entry in entries]
-    pending = set(
-        Objection.objects.filter(notice=notice, upheld__isnull=True, person_id__in=person_ids).values_list(
-            "person_id", flat=True
-        )
+    entries = list(
+        notice.entries.select_related("person__household__organisation")
+        .annotate(objection_standing=standing_objection_q())
+        .order_by("id")
     )
-    paid = set(
-        AidGrant.objects.filter(person_id__in=person_ids, granted_on__year=granted_on.year).values_list(
-            "person_id", flat=True
-        )
-    )
+    payable = set(awaiting_payment(notice.entries.all()).values_list("id", flat=True))
     unsaved = []
     for entry in entries:
-        if entry.struck_off:
-            plan.skipped.append((entry, _("异议成立，已除名。")))
-        elif entry.person_id in pending:
-            plan.skipped.append((entry, _("有尚未处理的异议。")))
-        elif entry.person_id in paid:
-            plan.skipped.append((entry, _("%(year)s 年已发放过助学款。") % {"year": granted_on.year}))
-        else:
-            household = entry.person.household
-            unit = household.organisation if household is not None else notice.organisation
-            if not unit.path.startswith(notice.organisation.path):
-                unit = notice.organisation
-            grant = AidGrant(
-                person=entry.person,
-                organisation=unit,
-                granted_on=granted_on,
-                amount=entry.amount,
-                fund_source=fund_source,
-                payment_method=payment_method,
-            )
-            grant.entry = entry
-            unsaved.append(grant)
+        if entry.pk not in payable:
+            plan.skipped.append((entry, _why_not_payable(entry, notice)))
+            continue
+        household = entry.person.household
+        unit = household.organisation if household is not None else notice.organisation
+        if not unit.path.startswith(notice.organisation.path):
+            unit = notice.organisation
+        grant = AidGrant(
+            person=entry.person,
+            organisation=unit,
+            granted_on=granted_on,
+            amount=entry.amount,
+            fund_source=fund_source,
+            payment_method=payment_method,
+        )
+        grant.entry = entry
+        unsaved.append(grant)
     problems = guards.check(AidGrant, unsaved)
     for index, grant in enumerate(unsaved):
         if index in problems:
@@ -347,3 +374,12 @@ def payment_plan(notice, *, granted_on, fund_source="", payment_method=""):
             plan.grants.append(grant)
     plan.skipped.sort(key=lambda row: row[0].pk)
     return plan
+
+
+def _why_not_payable(entry, notice):
+    """Why :func:`awaiting_payment` leaves ``entry`` out (annotated by :func:`payment_plan`), for the payment page."""
+    if entry.struck_off:
+        return _("异议成立，已除名。")
+    if entry.objection_standing:
+        return _("有异议尚未处理或已成立。")
+    return _("公示结束（%(ends_on)s）后已发放过助学款。") % {"ends_on": notice.ends_on.isoformat()}

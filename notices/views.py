@@ -16,14 +16,18 @@ from django.views.decorators.http import require_POST
 from aid.selectors import standard_for
 from beneficiaries.choices import Stage
 from casework.exports import attachment
+from casework.paging import ListPaginator
 from casework.permissions import IsReviewer
-from casework.selectors import organisations_for
+from casework.selectors import organisations_for, unit_from_text
 from notices import forms, printing, selectors, services
 from notices.filtersets import NoticeFilterSet
 from notices.models import Objection
 
 LIST_PAGE_SIZE = 200
 BUILDER_PAGE_SIZE = 50  # persons offered a page on the notice builder
+# The builder counts its eligible persons up to this many; a longer list reads "1000 条以上" (its conditions
+# defeat the planner's estimate, and an exact count at province level reads every person).
+BUILDER_COUNT_LIMIT = 1_000
 
 
 def is_reviewer(request):
@@ -74,22 +78,31 @@ def notice_list(request):
 
 
 def _organisation(request):
+    """The unit the builder lists (``?org=``: a code, a picker label or a unique name of the user's
+    subtree; the user's own unit by default) and the units it may be chosen from. A unit outside the
+    subtree answers like an unknown one."""
     units = organisations_for(request.user)
-    code = request.GET.get("org") or request.POST.get("org")
-    if code:
-        return get_object_or_404(units, code=code), units
+    text = request.GET.get("org") or request.POST.get("org")
+    if text:
+        unit = unit_from_text(units, text)
+        if unit is None:
+            raise Http404
+        return unit, units
     return (request.user.organisation or units.first()), units
 
 
-def _builder_page(request, organisation, kind_default=None, exclude_notice=None):
-    """The filter form and the page of eligible persons (with school, stage and standard) for the builder."""
+def _builder_page(request, organisation, kind_default=None, exclude_notice=None, units=None):
+    """The filter form (with the unit picker when ``units`` may be chosen from) and the page of eligible
+    persons (with school, stage and standard) for the builder."""
     query = request.GET.copy()
     if kind_default and not query.get("kind"):
         query["kind"] = kind_default
-    filters = forms.BuilderFilterForm(query)
+    if units is not None:
+        query["org"] = organisation.code
+    filters = forms.BuilderFilterForm(query, units=units)
     values = filters.values()
     people = selectors.builder_list(request.user, organisation, exclude_notice=exclude_notice, **values)
-    page = Paginator(people, BUILDER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(people, BUILDER_PAGE_SIZE, count_limit=BUILDER_COUNT_LIMIT).get_page(request.GET.get("page"))
     stages = dict(Stage.choices)
     for person in page:  # the page's rows only
         person.standard = standard_for(person.stage)
@@ -104,7 +117,7 @@ def notice_build(request):
     organisation, units = _organisation(request)
     if organisation is None:
         raise PermissionDenied
-    filters, values, page = _builder_page(request, organisation)
+    filters, values, page = _builder_page(request, organisation, units=units)
     people = list(page)
     form = forms.NoticeForm(
         request.POST or None,
@@ -134,7 +147,6 @@ def notice_build(request):
             "filters": filters,
             "page": page,
             "organisation": organisation,
-            "units": units,
             "notice": None,
         },
         status=400 if form.errors else 200,
@@ -187,7 +199,6 @@ def notice_edit(request, pk):
             "page": page,
             "listed": listed,
             "organisation": notice.organisation,
-            "units": None,
             "notice": notice,
         },
         status=400 if form.errors else 200,

@@ -16,7 +16,8 @@ from casework.choices import Role
 from casework.scoping import scoped
 from employment.models import Certificate, Loan, Placement, Service, Training
 from notices.choices import NoticeKind, NoticeStatus
-from notices.models import Notice, NoticeEntry, Objection
+from notices.models import Notice, NoticeEntry
+from notices.selectors import awaiting_payment
 from stats.models import ReturnSubmission, SubmissionStatus
 from stats.selectors import INDICATORS, MISSING, deadlines_for, indicators_for
 
@@ -29,7 +30,7 @@ GRANT_WAIT_DAYS = 365
 
 
 def home_summary(user):
-    """Counts for the user's unit, computed by the database in one query (less the 脱困率's)."""
+    """Counts for the user's unit, the 脱困率 included, computed by the database in one scan of the files."""
     today = timezone.localdate()
     open_files = Q(closed_on__isnull=True, filed_on__isnull=True)
     summary = scoped(Household.objects.all(), user).aggregate(
@@ -40,24 +41,38 @@ def home_summary(user):
         returned=Count("id", filter=open_files & Q(returned_on__isnull=False, reviewed_on__isnull=True)),
         waiting_notice=Count("id", filter=open_files & Q(reviewed_on__isnull=False, noticed_on__isnull=True)),
         waiting_filing=Count("id", filter=open_files & Q(noticed_on__isnull=False)),
+        **{f"rate_{name}": count for name, count in _out_of_hardship_counts(today.year).items()},
     )
-    summary["out_of_hardship"] = out_of_hardship_rate(user, today.year)
+    rate = {name: summary.pop(f"rate_{name}") for name in ("closed", "on_file")}
+    summary["out_of_hardship"] = _with_percent(rate)
     return summary
+
+
+def _out_of_hardship_counts(year):
+    """The two counts of the 脱困率 of ``year`` as aggregates over files (:func:`out_of_hardship_rate`)."""
+    closed_by_review = AnnualReview.objects.filter(
+        household=OuterRef("pk"), outcome=ReviewOutcome.CLOSED, reviewed_on__year=year
+    )
+    return {
+        # The closing first (NOT NULL, then the year): the database looks for the review only for the files
+        # closed in the year. A bare date range would be NULL, not false, for an open file, and not stop it.
+        "closed": Count(
+            "id", filter=Q(closed_on__isnull=False) & Q(closed_on__year=year) & Q(Exists(closed_by_review))
+        ),
+        "on_file": Count("id", filter=on_file_q(datetime.date(year, 1, 1))),
+    }
+
+
+def _with_percent(counts):
+    counts["percent"] = round(100 * counts["closed"] / counts["on_file"], 1) if counts["on_file"] else None
+    return counts
 
 
 def out_of_hardship_rate(user, year):
     """脱困率 of ``year`` in the user's subtree: the files closed by an annual review (outcome 脱困退出) in
     the year and still closed, over the files on file on 1 January. Counted by the database in one query;
     ``percent`` is None when no file was on file then."""
-    closed_by_review = AnnualReview.objects.filter(
-        household=OuterRef("pk"), outcome=ReviewOutcome.CLOSED, reviewed_on__year=year
-    )
-    counts = scoped(Household.objects.all(), user).aggregate(
-        closed=Count("id", filter=Q(Exists(closed_by_review), closed_on__year=year)),
-        on_file=Count("id", filter=on_file_q(datetime.date(year, 1, 1))),
-    )
-    counts["percent"] = round(100 * counts["closed"] / counts["on_file"], 1) if counts["on_file"] else None
-    return counts
+    return _with_percent(scoped(Household.objects.all(), user).aggregate(**_out_of_hardship_counts(year)))
 
 
 def households_waiting_review(user, limit=10):
@@ -183,10 +198,9 @@ def reviews_due_first(user, today=None, limit=WORK_LIMIT):
 def students_awaiting_grant(user, today=None, limit=5):
     """Golden Autumn notices of the unit that ended (within a year) with students cleared but not paid.
 
-    A student is cleared when they stand on the published notice (not struck off) with no objection
-    against them upheld or still undecided; paid when any grant to them is dated after the notice
-    ended. Counted by the database: ``{"persons": n, "notices": [notice with .waiting, …]}``, the
-    notices that ended first first. Paying them is the grant list's business; this only reminds.
+    Cleared and not yet paid is :func:`notices.selectors.awaiting_payment`, as for the payment batch.
+    Counted by the database: ``{"persons": n, "notices": [notice with .waiting, …]}``, the
+    notices that ended first first. The notice's payment batch (发放) pays them; this only reminds.
     """
     today = today or timezone.localdate()
     notices = scoped(Notice.objects.all(), user).filter(
@@ -195,11 +209,7 @@ def students_awaiting_grant(user, today=None, limit=5):
         ends_on__lt=today,
         ends_on__gte=today - datetime.timedelta(days=GRANT_WAIT_DAYS),
     )
-    objected = Objection.objects.filter(notice=OuterRef("notice"), person=OuterRef("person")).exclude(upheld=False)
-    paid = AidGrant.objects.filter(person=OuterRef("person"), granted_on__gt=OuterRef("notice__ends_on"))
-    waiting = (
-        NoticeEntry.objects.filter(notice__in=notices, struck_off=False).exclude(Exists(objected)).exclude(Exists(paid))
-    )
+    waiting = awaiting_payment(NoticeEntry.objects.filter(notice__in=notices))
     persons = waiting.values("person").distinct().count()
     per_notice = dict(
         waiting.values("notice")

@@ -11,13 +11,15 @@ from django.utils import timezone
 
 from aid.models import AidGrant
 from aid.selectors import aid_standards, standard_for
-from beneficiaries.choices import STAGE_GROUP_OF
+from beneficiaries.choices import STAGE_GROUP_OF, STAGE_GROUPS
 from beneficiaries.id_numbers import sample_id_number
+from beneficiaries.models import Person
 from casework import guards
 from casework.choices import Role
 from notices import selectors, services
 from notices.choices import NoticeKind, NoticeStatus
 from notices.models import Notice
+from portal import selectors as home_selectors
 from tests.factories import (
     AidGrantFactory,
     HouseholdFactory,
@@ -113,6 +115,44 @@ def test_a_student_aid_notice_offers_school_children_of_open_files_only(tree, wo
     assert not {p.pk for p in world["not_offered"]} & union
 
 
+def test_the_stage_group_filter_takes_the_record_in_force_as_the_ordered_lookup_does(tree):
+    """The builder's stage-group condition (a condition on each record) and the ordered lookup of the record in
+    force agree, on every tie: same advance date by admission or entry, same entry date, same everything."""
+    household = on_file(tree.county_a, "GY-30")
+    day = days_ago(0)
+    shapes = [
+        [("primary", 400, None), ("junior_secondary", 30, None)],  # moved up
+        [("primary", 30, None), ("junior_secondary", 400, None)],  # recorded the other way round
+        [("senior_secondary", 20, 60), ("undergraduate", 40, None)],  # admitted before the other's entry
+        [("primary", 40, None), ("junior_secondary", 60, 40)],  # same advance date: the later entry wins
+        [("primary", 40, None), ("junior_secondary", 40, None)],  # same everything: the later record wins
+        [("junior_secondary", 40, None), ("primary", 40, None)],
+        [("primary", -10, None), ("undergraduate", 400, None)],  # a future entry is not in force
+    ]
+    people = []
+    for seq, shape in enumerate(shapes, start=40):
+        person = PersonFactory(household=household, seq=seq, relationship="child")
+        for stage, entered, admitted in shape:
+            SchoolingFactory(
+                person=person,
+                stage=stage,
+                entered_on=days_ago(entered),
+                admitted_on=days_ago(admitted) if admitted is not None else None,
+            )
+        people.append(person)
+    for group, stages in STAGE_GROUPS.items():
+        by_condition = set(
+            Person.objects.filter(pk__in=[p.pk for p in people])
+            .filter(selectors.in_force_in_q(stages, day))
+            .values_list("pk", flat=True)
+        )
+        by_lookup = {
+            p.pk for p in people if selectors.schooling_in_force(p.pk, day).values_list("stage", flat=True)[0] in stages
+        }
+        assert by_condition == by_lookup, group
+    assert sum(bool(selectors.schooling_in_force(p.pk, day).exists()) for p in people) == len(people)
+
+
 def test_the_builder_page_shows_stage_school_and_standard_with_filters_and_pages(
     client, tree, reviewer, world, monkeypatch, django_assert_max_num_queries
 ):
@@ -136,6 +176,9 @@ def test_the_builder_page_shows_stage_school_and_standard_with_filters_and_pages
     by_stage = client.get(url, {"stage_group": STAGE_GROUP_OF["primary"]}).content.decode()
     # 小学和初中: the pupil and the junior secondary child, not the undergraduate.
     assert "王小明" in by_stage and "李小华" in by_stage and "王小红" not in by_stage
+    # 高中和中职: nobody; 王小红's senior secondary school is no longer the one in force.
+    senior = client.get(url, {"stage_group": STAGE_GROUP_OF["senior_secondary"]}).content.decode()
+    assert not any(person.name in senior for person in world["offered"])
 
     monkeypatch.setattr("notices.views.BUILDER_PAGE_SIZE", 2)
     first = client.get(url).content.decode()
@@ -144,6 +187,23 @@ def test_the_builder_page_shows_stage_school_and_standard_with_filters_and_pages
     assert f"共 {total} 条" in first
     shown = [p.name for p in world["offered"] if p.name in first]
     assert len(shown) == 2 and all(p.name in second for p in world["offered"] if p.name not in shown)
+
+
+def test_the_builder_s_unit_is_picked_by_name_within_scope(client, tree, reviewer, world):
+    """No select of every unit (10,000 at a province of 10^6 persons): the unit picker, which takes a code,
+    the picker's label or a unique name; a unit outside the reviewer's subtree answers like an unknown one."""
+    client.force_login(reviewer)
+    url = reverse("notices:build")
+    html = client.get(url).content.decode()
+    assert '<select name="org"' not in html and "data-picker" in html
+    assert tree.city_b.name not in html  # the other city is not listed anywhere on the page
+    for org in (tree.county_a.code, "巩义市总工会", str(tree.county_a)):
+        page = client.get(url, {"org": org})
+        assert page.status_code == 200 and page.context["organisation"] == tree.county_a
+        assert f'value="{tree.county_a}"' in page.content.decode()
+    assert all(person.name in page.content.decode() for person in world["offered"])
+    for org in (tree.county_b.code, tree.city_b.name, "410999"):
+        assert client.get(url, {"org": org}).status_code == 404
 
 
 def test_building_from_a_page_lists_the_amounts_in_the_boxes(client, tree, reviewer, world):
@@ -241,7 +301,8 @@ def ended(tree, world):
     }
     ObjectionFactory(notice=notice, person=struck, raised_on=days_ago(15), upheld=True)
     ObjectionFactory(notice=notice, person=pending, raised_on=days_ago(15), upheld=None)
-    AidGrantFactory(person=paid, organisation=tree.county_a, granted_on=TODAY.replace(month=1, day=1))
+    # Paid for this notice already (a grant after it ended), by hand.
+    AidGrantFactory(person=paid, organisation=tree.county_a, granted_on=days_ago(5))
     return notice, entries
 
 
@@ -259,7 +320,38 @@ def test_the_plan_pays_everyone_still_cleared_and_says_why_the_others_are_not(tr
     assert "依档帮扶" in reasons[entries["reviewed"].person_id]
     assert "异议成立" in reasons[entries["struck"].person_id]
     assert "尚未处理" in reasons[entries["pending"].person_id]
-    assert f"{TODAY.year} 年已发放" in reasons[entries["paid"].person_id]
+    assert f"公示结束（{notice.ends_on:%Y-%m-%d}）后已发放过" in reasons[entries["paid"].person_id]
+
+
+def test_a_notice_ending_in_december_is_paid_once_and_reminded_of_until_then(tree, make_user):
+    """Cleared and not yet paid means one thing on the home page and in the payment batch, across the new year:
+    a grant after the notice ended pays it, whichever year; an earlier school year's grant does not."""
+    year = TODAY.year - 1
+    notice = NoticeFactory(
+        organisation=tree.county_a,
+        status=NoticeStatus.PUBLISHED,
+        kind=NoticeKind.STUDENT_AID,
+        starts_on=datetime.date(year, 12, 10),
+        ends_on=datetime.date(year, 12, 20),
+    )
+    pupil = child(on_file(tree.county_a, "GY-12"), "何小冬", 30)
+    NoticeEntryFactory(notice=notice, person=pupil, amount=Decimal("1000.00"))
+    # Last school year's grant, in the same calendar year: it does not pay this notice.
+    AidGrantFactory(person=pupil, organisation=tree.county_a, granted_on=datetime.date(year, 3, 1))
+    caseworker = make_user(tree.county_a, Role.CASEWORKER)
+
+    def reminded(day):
+        return home_selectors.students_awaiting_grant(caseworker, today=day)["persons"]
+
+    christmas, new_year = datetime.date(year, 12, 28), datetime.date(year + 1, 1, 5)
+    assert [grant.person_id for grant in selectors.payment_plan(notice, granted_on=christmas).grants] == [pupil.pk]
+    assert reminded(christmas) == 1 and reminded(new_year) == 1
+    services.notice_pay(notice, granted_on=christmas, acting_user=caseworker)
+    # Paid on 28 December: in January neither the reminder nor a second batch finds the pupil.
+    assert reminded(new_year) == 0
+    plan = selectors.payment_plan(notice, granted_on=new_year)
+    assert plan.grants == [] and [entry.person_id for entry, _reason in plan.skipped] == [pupil.pk]
+    assert AidGrant.objects.filter(person=pupil, granted_on__gt=notice.ends_on).count() == 1
 
 
 def test_paying_writes_one_grant_each_at_the_standard_with_the_batch_as_reason(tree, ended, make_user):

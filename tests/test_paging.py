@@ -111,3 +111,29 @@ def test_sqlite_counts_exactly(persons):
     if connection.vendor == "postgresql":
         pytest.skip("SQLite only")
     assert paging.planner_estimate(Person.objects.all()) is None
+
+
+def test_a_capped_count_stops_at_its_limit_and_pages_go_on_to_the_real_end(persons):
+    queryset = Person.objects.order_by("name", "id")
+    real = queryset.count()
+    assert real > 4 and real % 3
+    paginator = paging.ListPaginator(queryset, 3, count_limit=4)
+    first = paginator.page(1)
+    assert (paginator.count, paginator.estimated, paginator.at_least) == (4, True, True)
+    assert [p.pk for p in first] == list(queryset.values_list("pk", flat=True)[:3])
+    # the real last page, reached by number or past the end, makes the total exact
+    for number in (-(-real // 3), -(-real // 3) + 5):
+        last = paging.ListPaginator(queryset, 3, count_limit=4).page(number)
+        assert (last.paginator.count, last.paginator.at_least, last.has_next()) == (real, False, False)
+        assert [p.pk for p in last] == list(queryset.values_list("pk", flat=True)[(last.number - 1) * 3 :])
+    # a list within the limit is counted exactly
+    within = paging.ListPaginator(queryset, 3, count_limit=real)
+    assert (within.count, within.estimated, within.at_least) == (real, False, False)
+
+
+def test_the_pager_says_at_least_when_the_count_stopped(rf, persons):
+    from django.template.loader import render_to_string
+
+    page = paging.ListPaginator(Person.objects.order_by("id"), 2, count_limit=3).page(1)
+    html = render_to_string("casework/_pager.html", {"page": page, "request": rf.get("/")})
+    assert "3 条以上" in html and "第 1 页（2 页以上）" in html and "共 3 条" not in html and "约" not in html

@@ -121,11 +121,15 @@ if os.environ.get("CASEWORK_CACHE", "").strip().lower() == "database":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "casework_cache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "casework"}}
+# The planner settings every PostgreSQL connection gets (docs/deployment.md, "Settings the benchmark asks for"):
+# the returns are single large aggregate queries, which PostgreSQL's JIT compiles on every call for more than
+# it saves (A1 at 10^6 persons: 5.1 s with JIT, 0.59 s without; docs/benchmarks.md, finding 1); and the data
+# lives in memory or on SSD, where an index lookup costs about what a sequential read does (random_page_cost
+# 1.1 instead of the spinning-disk default 4: A3 of the province at 10^6 1.27 s to 0.74 s, the file search
+# of a county 370 ms to 200 ms; finding 11).
+POSTGRES_OPTIONS = "-c jit=off -c random_page_cost=1.1"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The returns are single large aggregate queries: PostgreSQL's JIT compiles them on every
-    # call and the compiling costs more than it saves (A1 at 10^6 persons: 5.1 s with JIT,
-    # 0.59 s without; docs/benchmarks.md, finding 1).
-    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "options": "-c jit=off"}
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "options": POSTGRES_OPTIONS}
 if os.environ.get("DATABASE_REPLICA_URL"):
     # A PostgreSQL streaming replica of the primary: the reports (returns, drill-downs, ledgers,
     # exports) read from it, writes and filings stay on the primary (casework/routers.py,
@@ -133,7 +137,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["replica"]["OPTIONS"] = {**DATABASES["replica"].get("OPTIONS", {}), "options": "-c jit=off"}
+        DATABASES["replica"]["OPTIONS"] = {**DATABASES["replica"].get("OPTIONS", {}), "options": POSTGRES_OPTIONS}
 DATABASE_ROUTERS = ["casework.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.choices import Relationship
 from beneficiaries.filtersets import HouseholdFilterSet, PersonFilterSet
 from beneficiaries.models import AnnualReview, Household, Person, on_file_q
+from casework.display import choice_label
 from casework.scoping import scoped
 from casework.selectors import PICKER_LIMIT
 
@@ -58,7 +59,7 @@ def _shown(row, field, value):
         except ObjectDoesNotExist:
             return f"#{value}"  # history keeps no foreign keys: the record may be gone
     if field.choices:
-        return dict(field.flatchoices).get(value, value)
+        return choice_label(field, value)
     return value
 
 

@@ -90,6 +90,42 @@ def test_a_reviewer_builds_a_notice_from_the_eligible_students(page, shot, count
     assert [m for m in console_errors if "Content Security Policy" in m] == []
 
 
+def test_the_builder_s_unit_is_picked_by_name_and_a_long_list_is_counted_up_to_its_limit(
+    page, shot, county, tree, monkeypatch
+):
+    monkeypatch.setattr("notices.views.BUILDER_COUNT_LIMIT", 2)
+    monkeypatch.setattr("notices.views.BUILDER_PAGE_SIZE", 2)
+    log_in(page, "reviewer")
+    page.goto("/notices/new/")
+    # Three eligible students, counted up to two: a lower bound (the full first page shows one more exists),
+    # never "共"; the next page goes on to the third and makes the total exact.
+    assert page.locator(".pager-total").inner_text() == "3 条以上"
+    assert "第 1 页（2 页以上）" in page.locator("nav.pager").inner_text()
+    page.locator("nav.pager").get_by_role("link", name="下一页").click()
+    page.wait_for_url("**page=2**")
+    assert page.locator(".pager-total").inner_text() == "共 3 条"
+    assert page.locator("table.list tbody tr").count() == 1
+
+    # The unit is typed and chosen from the subtree's matches, not picked from a list of every unit.
+    assert page.locator('select[name="org"]').count() == 0
+    unit = page.get_by_role("combobox", name="公示单位")
+    unit.fill("巩义")
+    option = page.get_by_role("listbox").get_by_role("option").first
+    option.wait_for()
+    assert "巩义市总工会" in option.inner_text()
+    option.click()
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url(f"**org=*{tree.county_a.code}*")
+    assert tree.county_a.name in page.locator("h1").inner_text()
+    shot("notice-builder-unit-picked")
+    # Another city's unit is not found, and typed anyway it answers as an unknown one.
+    unit = page.get_by_role("combobox", name="公示单位")
+    unit.fill("偃师")
+    page.wait_for_timeout(500)
+    assert page.get_by_role("listbox").get_by_role("option").count() == 0
+    assert page.goto(f"/notices/new/?org={tree.county_b.code}").status == 404
+
+
 def child_stage(person):
     return person.schooling.get().stage
 

@@ -106,6 +106,7 @@ class Numbered:
         return self.short_number(self.pk)
 
     number.fget.short_description = _("编号")  # the admin's column heading
+    number.fget.reads = ()  # the primary key, always loaded (what an export loads: casework.listing)
 
 
 class Record(Numbered, models.Model):

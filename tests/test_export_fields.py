@@ -56,7 +56,7 @@ def test_the_persons_export_loads_only_its_columns():
 
 
 @pytest.mark.parametrize("slug", sorted(ROWS))
-def test_an_export_is_the_same_file_and_costs_the_same_queries_for_two_rows_or_five(everyone, client, slug, monkeypatch):
+def test_an_export_is_the_same_file_and_costs_as_many_queries_for_two_rows_as_five(everyone, client, slug, monkeypatch):
     def export():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse(f"{slug}-export", kwargs={"fmt": "csv"}))

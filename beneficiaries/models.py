@@ -315,7 +315,13 @@ class Person(models.Model):
         Organisation, verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="persons"
     )
     household = models.ForeignKey(
-        Household, verbose_name=_("所属档案"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Household,
+        verbose_name=_("所属档案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        db_index=False,  # indexed by person_household_members, which leads with it
     )
     relationship = models.CharField(_("与户主关系"), max_length=16, choices=Relationship.choices, blank=True)
     health = models.CharField(_("健康状况"), max_length=16, choices=Health.choices, blank=True)
@@ -349,6 +355,10 @@ class Person(models.Model):
             # Persons outside any file (the employment programme's) of a unit: the file search finds them by
             # name within a county without reading the province's (360 ms to 14 ms at 10^6 persons).
             models.Index(fields=["organisation"], name="person_outside_files", condition=Q(household__isnull=True)),
+            # A household's members, and their ids without reading the persons: a city's Attachment 3
+            # starts from its households' members (215 ms to N ms at 10^6 persons). It replaces the
+            # foreign key's own index, so writes keep the same number of indexes.
+            models.Index(fields=["household", "id"], name="person_household_members"),
         ]
 
     def __str__(self):

@@ -20,7 +20,7 @@ from casework.display import list_label, value_label
 from casework.models import Organisation
 from casework.routers import reporting
 from casework.scoping import require_within_scope, scoped
-from stats.definitions import CELL_SUM, DEADLINES, DISTINCT, SUM
+from stats.definitions import CELL_SUM, DEADLINES, DISTINCT, PERSONS, RECORDS, SUM
 from stats.engine import (
     Context,
     aggregate_of,
@@ -379,7 +379,7 @@ def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=
             "source": part.rows.source,
             "measure": part.measure,
             "measured_field": _measured_field(part),
-            "value": _part_value(part, queryset),
+            "value": None,
             "record_count": queryset.count(),
             "records": [_listed(model, record) for record in records],
             "person_count": None,
@@ -391,6 +391,14 @@ def cell_drilldown(user, *, attachment, year, org_code, key, cutoff=None, limit=
             entry["persons"] = [
                 {"id": p.id, "name": p.name, "id_number": p.id_number_masked} for p in persons[offset : offset + limit]
             ]
+        # A count of persons or of records is the count just made (a person id always names a person):
+        # the rule's rows are not read once more for it.
+        if part.measure == PERSONS and entry["person_count"] is not None:
+            entry["value"] = entry["person_count"]
+        elif part.measure == RECORDS:
+            entry["value"] = entry["record_count"]
+        else:
+            entry["value"] = _part_value(part, queryset)
         listing.append(entry)
     return {
         "attachment": int(attachment),

@@ -355,8 +355,8 @@ class Person(models.Model):
             # Persons outside any file (the employment programme's) of a unit: the file search finds them by
             # name within a county without reading the province's (360 ms to 14 ms at 10^6 persons).
             models.Index(fields=["organisation"], name="person_outside_files", condition=Q(household__isnull=True)),
-            # A household's members, and their ids without reading the persons: a city's Attachment 3
-            # starts from its households' members (215 ms to N ms at 10^6 persons). It replaces the
+            # A household's members, and their ids without reading the persons: a city's Attachment 3 starts
+            # from its households' members (a quarter of the buffers at 10^6 persons). It replaces the
             # foreign key's own index, so writes keep the same number of indexes.
             models.Index(fields=["household", "id"], name="person_household_members"),
         ]

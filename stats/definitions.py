@@ -180,17 +180,24 @@ def _a1_certificate(c, **certificate_filter):
 
 
 def _placed_after_training(c):
-    return Q(
+    # Three cells test it: a probe into placements per training, so it is computed once per row.
+    return c.once_per_row(
+        "placed_after_training",
         Exists(
             c.rows("placements").filter(
                 person_id=OuterRef("person_id"), employed_on__gte=OuterRef("ended_on"), employed_on__lte=c.cutoff
             )
-        )
+        ),
     )
 
 
 def _designated(designation):
-    return lambda c: Q(institution_id__in=c.rows("institutions").filter(**{designation: True}).values("id"))
+    # Four cells per designation test it, so it is computed once per row (a lookup in the hashed
+    # ids of the designated institutions, which works alike on the live tables and as of T).
+    return lambda c: c.once_per_row(
+        f"at_{designation}",
+        Q(institution_id__in=c.rows("institutions").filter(**{designation: True}).values("id")),
+    )
 
 
 A1_TRAININGS = Rows(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import on_file_q
@@ -58,6 +58,7 @@ class Context:
         self.cutoff = cutoff
         self.org_path = org_path
         self.used = None  # a set while recording which sources a rule reads
+        self.per_row = None  # a dict while the engine gathers the columns computed once per row
 
     def rows(self, name):
         if self.used is not None:
@@ -82,6 +83,16 @@ class Context:
 
     def on_file(self, day):
         return on_file_q(day)
+
+    def once_per_row(self, name, condition):
+        """``condition`` on the outer row, as a column ``name`` computed once per row when the engine
+        evaluates the cells of a set of rows together: cells sharing an expensive test (a correlated
+        subquery) then read the column instead of each running the test. Inline otherwise (a
+        drill-down lists one cell)."""
+        if self.per_row is None:
+            return Q(condition)
+        self.per_row[name] = ExpressionWrapper(Q(condition), output_field=BooleanField())
+        return Q(**{name: True})
 
 
 def resolve_organisation(source, code):
@@ -132,11 +143,14 @@ def evaluate_cells(attachment, context):
             groups.setdefault(cell.rows.name, (cell.rows, []))[1].append(cell)
     values = {}
     for rows, cells in groups.values():
+        context.per_row = {}
         aggregates = {f"c{i}": aggregate_of(cell, rows, cell.filter_q(context)) for i, cell in enumerate(cells)}
-        queryset = rows_queryset(context, rows)
-        if rows.annotate:
-            # Cells filter on the annotations (stage group, household flags), each a correlated
-            # subquery. Aggregating over ``SELECT … (subquery) AS stage …`` lets PostgreSQL pull the
+        per_row, context.per_row = context.per_row, None
+        queryset = rows_queryset(context, rows).annotate(**per_row)
+        if rows.annotate or per_row:
+            # Cells filter on the annotations (stage group, household flags) and on the columns
+            # gathered by ``once_per_row`` (placed after training), each a correlated subquery or
+            # lookup. Aggregating over ``SELECT … (subquery) AS stage …`` lets PostgreSQL pull the
             # derived table up and copy the subquery into every FILTER that reads it (ten copies in
             # Attachment 3); a LIMIT keeps the derived table, so each row's subqueries run once.
             queryset = queryset[:NO_LIMIT]

@@ -79,7 +79,7 @@ def run_one(args):
         generation = {"seconds": round(time.monotonic() - started, 1), "seed": args.seed, "counts": counts}
         if connection.vendor == "postgresql":
             # The generator analyses; a vacuum also sets the visibility map, without which an index-only
-            # scan still reads every row's table page until autovacuum comes round (it had not, here).
+            # scan still reads every row's table page until autovacuum comes round.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM")
         # keep what the generation took even if measuring fails later

@@ -301,15 +301,16 @@ def file_records(household, user):
     checks.update(reviews=(AnnualReview, "household_id", [household.pk]))
     checks.update(measures=(AssistanceMeasure, "household_id", [household.pk]))
     found = recorded(checks)
-    records = {}
+    records = {name: [] for name, *_rest in MEMBER_RECORDS}
     for name, model, related, order in MEMBER_RECORDS:
+        if name not in found:
+            continue
         rows = scoped(model.objects.filter(person_id__in=members).select_related(*related), user)
         if model is NoticeEntry:
             rows = rows.defer("notice__photo_content")  # the bytes of the notice's photo, not shown here
-        rows = list(rows.order_by(*order) if order else rows) if name in found else []
-        for row in rows:
+        records[name] = list(rows.order_by(*order) if order else rows)
+        for row in records[name]:
             row.person = members[row.person_id]
-        records[name] = rows
     for name in ("reviews", "measures"):
         if name not in found:
             facts[name] = []

@@ -13,6 +13,9 @@ search) and by the API's numbered pages (``casework.api.pagination``):
   eligibility conditions): ``count_limit=N`` counts at most N + 1 rows, in the list's own order, so
   the database stops after them; a longer list reads "N 条以上" (``at_least``) until a page reaches
   its real end.
+* **A short first page** is the whole list: asked for the first page, the paginator reads its rows
+  first, and when they are fewer than a page it knows the total without counting (no ``EXPLAIN``, no
+  ``COUNT``: a search that finds a few files reads them once, not three times).
 * **A deep page** (from row :data:`DEEP_FROM` on) first takes the primary keys of its rows
   (``OFFSET`` over the key alone, no joined columns, no wide rows), then reads those rows.
 
@@ -96,7 +99,30 @@ class ListPaginator(Paginator):
             raise EmptyPage(_("页码小于 1"))
         return number
 
+    def get_page(self, number):
+        page = self._short_first_page(number)
+        return super().get_page(number) if page is None else page
+
+    def _short_first_page(self, number):
+        """The first page, when it was asked for and holds the whole list (counted by its rows); else None."""
+        if "_count" in self.__dict__ or self.orphans or not isinstance(self.object_list, QuerySet):
+            return None
+        try:
+            if int(number or 1) != 1:
+                return None
+        except (TypeError, ValueError):
+            return None
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) == self.per_page or not (rows or self.allow_empty_first_page):
+            self._first_rows = rows  # a full page: counted as usual, and its rows not read again
+            return None
+        self._set_count(len(rows), estimated=False)
+        return self._get_page(rows, 1, self)
+
     def _rows(self, bottom, top):
+        first = getattr(self, "_first_rows", None)
+        if first is not None and bottom == 0 and top == len(first):
+            return first
         queryset = self.object_list
         if not isinstance(queryset, QuerySet) or bottom < DEEP_FROM:
             return list(queryset[bottom:top])

@@ -46,7 +46,7 @@ def workflow_steps(household):
 
 
 def print_context(household, user):
-    records = selectors.file_records(household, user)
+    records = selectors.file_facts(household, user)
     measures = records["measures"]
     return {
         "household": household,

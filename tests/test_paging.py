@@ -137,3 +137,24 @@ def test_the_pager_says_at_least_when_the_count_stopped(rf, persons):
     page = paging.ListPaginator(Person.objects.order_by("id"), 2, count_limit=3).page(1)
     html = render_to_string("casework/_pager.html", {"page": page, "request": rf.get("/")})
     assert "3 条以上" in html and "第 1 页（2 页以上）" in html and "共 3 条" not in html and "约" not in html
+
+
+def test_a_short_first_page_is_the_whole_list_and_is_not_counted(persons):
+    from django.test.utils import CaptureQueriesContext
+
+    queryset = Person.objects.order_by("id")
+    everyone = list(queryset.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        page = paging.ListPaginator(queryset, len(everyone) + 1).get_page("1")
+        assert (page.paginator.count, page.paginator.estimated, page.paginator.num_pages) == (len(everyone), False, 1)
+        assert [p.pk for p in page] == everyone and not page.has_next()
+    assert len(queries) == 1  # the rows: no EXPLAIN, no COUNT
+    with CaptureQueriesContext(connection) as queries:
+        page = paging.ListPaginator(queryset.none(), 5).get_page(None)
+        assert (page.paginator.count, list(page)) == (0, [])
+    # A full first page is counted as before, and its rows are read once; other pages as before.
+    full = paging.ListPaginator(queryset, 3).get_page(1)
+    assert [p.pk for p in full] == everyone[:3] and full.paginator.count == len(everyone) and full.has_next()
+    assert [p.pk for p in paging.ListPaginator(queryset, 3).get_page(2)] == everyone[3:6]
+    last = paging.ListPaginator(queryset, 3).get_page(99)
+    assert last.number == 3 and [p.pk for p in last] == everyone[6:]

@@ -283,8 +283,13 @@ def record_list(request, kind):
         return answer
     filterset, queryset, sort = filtered(record_type, request, query)
     page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = [str(column.label) for column in record_type.columns]  # each cell's, for the phone layout
     rows = [
-        {"object": obj, "cells": [column(obj) for column in record_type.columns], "url": record_type.row_url(obj)}
+        {
+            "object": obj,
+            "cells": list(zip(labels, [column(obj) for column in record_type.columns], strict=True)),
+            "url": record_type.row_url(obj),
+        }
         for obj in page.object_list
     ]
     headers = [

@@ -98,15 +98,6 @@ def display(value):
     return value
 
 
-@register.filter
-def item_at(sequence, index):
-    """``sequence[index]`` in a template (a list cell's column header, for the phone layout's labels)."""
-    try:
-        return sequence[index]
-    except (IndexError, TypeError):
-        return None
-
-
 @register.simple_tag
 def page_numbers(page):
     """The page numbers to link around ``page``: first, last and two either side, ``…`` for the gaps."""

@@ -319,13 +319,7 @@ class Person(models.Model):
         db_index=False,  # indexed by person_unit_names, which leads with it
     )
     household = models.ForeignKey(
-        Household,
-        verbose_name=_("所属档案"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="members",
-        db_index=False,  # indexed by person_household_members, which leads with it
+        Household, verbose_name=_("所属档案"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     relationship = models.CharField(_("与户主关系"), max_length=16, choices=Relationship.choices, blank=True)
     health = models.CharField(_("健康状况"), max_length=16, choices=Health.choices, blank=True)
@@ -359,10 +353,6 @@ class Person(models.Model):
             # Persons outside any file (the employment programme's) of a unit: the file search finds them by
             # name within a county without reading the province's (360 ms to 14 ms at 10^6 persons).
             models.Index(fields=["organisation"], name="person_outside_files", condition=Q(household__isnull=True)),
-            # A household's members, and their ids without reading the persons: a city's Attachment 3 starts
-            # from its households' members (a quarter of the buffers at 10^6 persons). It replaces the
-            # foreign key's own index, so writes keep the same number of indexes.
-            models.Index(fields=["household", "id"], name="person_household_members"),
             # The file search finds members by name among a unit's persons (``search_households``): the names
             # and files of a county's persons are read from this index alone, not from the table's rows
             # (search results 33 to 25 ms at 10^6 persons; the index is 44 MB there). It replaces the foreign

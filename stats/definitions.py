@@ -709,21 +709,19 @@ A3_GRANTS = Rows(
     },
     date_field="granted_on",
 )
-
-
-def members_on_file(c):
-    """Person ids of the members of the households on file at C in O's subtree."""
-    households = c.rows("households").filter(c.on_file(c.cutoff) & c.in_scope()).values("id")
-    return c.rows("persons").filter(household_id__in=households).values("id")
-
-
 A3_SCHOOL_ENTRIES = Rows(
     "a3.school_entries",
     "schooling",
-    # The members as one id set, so the planner can start from the smaller side: a city's households
-    # and their members (index only on (household_id, id)), or for the province the period's entries
-    # with one probe per entry, since the members of a province's households are most persons.
-    lambda c: advanced_in_period(c) & Q(person_id__in=members_on_file(c)),
+    # From the entries of P to their person's household (one probe per entry), not from every
+    # on-file household to its members: the members of a province's households are most persons.
+    # The members as one id set (``person_id IN …``) spares a city's return a fifth, but as of T the
+    # planner cannot size the history rows and went from every file to its members: A3 of the
+    # province as recorded at T took 9.7 s instead of 7.0 s at 10^6 persons.
+    lambda c: (
+        advanced_in_period(c)
+        & Q(Exists(c.rows("households").filter(c.on_file(c.cutoff) & c.in_scope(), id=OuterRef("recipient_household"))))
+    ),
+    annotate=lambda c: {"recipient_household": c.via(RECIPIENT_HOUSEHOLD[:1], "household_id")},
     date_field="entered_on",
 )
 A3_WORK_STUDY = Rows(

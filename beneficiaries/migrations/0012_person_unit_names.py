@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("beneficiaries", "0012_person_household_members"),
+        ("beneficiaries", "0011_work_list_indexes"),
         ("casework", "0006_api_api_tokens"),
     ]
 

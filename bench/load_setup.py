@@ -27,6 +27,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--counties", type=int, default=20)
     parser.add_argument("--password", default="load-test-password")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="send the requests this many times, over the counties in turn (medians)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
@@ -85,46 +88,56 @@ def main():
     FIXTURE.parent.mkdir(exist_ok=True)
     FIXTURE.write_text(json.dumps(fixture, ensure_ascii=False, indent=1))
     print(f"wrote {FIXTURE.relative_to(ROOT)}: {len(fixture['counties'])} counties, {len(fixture['cities'])} cities")
-    check(fixture)
+    check(fixture, args.repeat)
 
 
-def check(fixture):
-    """Every request of the load test, once (the writes inside a transaction that is rolled back)."""
+def check(fixture, repeat=1):
+    """Every request of the load test, ``repeat`` times over the counties in turn (the writes inside a
+    transaction that is rolled back); prints what each kind took alone, the median when repeated."""
+    import statistics
+
     from django.db import transaction
     from django.test import Client
 
     from bench import locust_requests as requests_of
+    from casework.models import User
 
-    county, city = fixture["counties"][0], fixture["cities"][0]
-    failures, took = [], []
-    for username, plan in (
-        (county["caseworker"], requests_of.caseworker(county, fixture)),
-        (county["reviewer"], requests_of.reviewer(county, fixture)),
-        (city["officer"], requests_of.officer(city, fixture)),
-    ):
-        from casework.models import User
-
-        client = Client(HTTP_X_FORWARDED_PROTO="https", enforce_csrf_checks=False)
-        client.force_login(User.objects.get(username=username))
-        with transaction.atomic():
-            for name, method, url, body, expected in plan:
-                if body is None:
-                    kwargs = {}
-                elif body.get("form"):
-                    kwargs = {"data": {k: v for k, v in body.items() if k != "form"}}
-                else:
-                    kwargs = {"data": json.dumps(body), "content_type": "application/json"}
-                started = time.perf_counter()
-                response = getattr(client, method)(url, **kwargs)
-                took.append((name, 1000 * (time.perf_counter() - started)))
-                if response.status_code not in expected:
-                    failures.append(f"{username} {name}: {method.upper()} {url} -> {response.status_code}")
-            transaction.set_rollback(True)
+    failures, took = [], {}
+    for turn in range(repeat):
+        county = fixture["counties"][turn % len(fixture["counties"])]
+        city = next(c for c in fixture["cities"] if county["code"] in c["counties"])
+        for username, plan in (
+            (county["caseworker"], requests_of.caseworker(county, fixture)),
+            (county["reviewer"], requests_of.reviewer(county, fixture)),
+            (city["officer"], requests_of.officer(city, fixture)),
+        ):
+            client = Client(HTTP_X_FORWARDED_PROTO="https", enforce_csrf_checks=False)
+            client.force_login(User.objects.get(username=username))
+            with transaction.atomic():
+                for name, method, url, body, expected in plan:
+                    if body is None:
+                        kwargs = {}
+                    elif body.get("form"):
+                        kwargs = {"data": {k: v for k, v in body.items() if k != "form"}}
+                    else:
+                        kwargs = {"data": json.dumps(body), "content_type": "application/json"}
+                    started = time.perf_counter()
+                    response = getattr(client, method)(url, **kwargs)
+                    took.setdefault(f"{name} ({username.split('-')[1]})", []).append(
+                        1000 * (time.perf_counter() - started)
+                    )
+                    if response.status_code not in expected:
+                        failures.append(f"{username} {name}: {method.upper()} {url} -> {response.status_code}")
+                    if name == "search files" and response.status_code in expected:  # and its results page
+                        started = time.perf_counter()
+                        client.get(response["Location"])
+                        took.setdefault("search results (cw)", []).append(1000 * (time.perf_counter() - started))
+                transaction.set_rollback(True)
     if failures:
         sys.exit("the load test's requests fail:\n  " + "\n  ".join(failures))
-    print("every request of the load test answers as expected; alone, each took:")
-    for name, ms in took:
-        print(f"  {name:<20} {ms:8.0f} ms")
+    print(f"every request of the load test answers as expected; alone, each took ({repeat} times, median):")
+    for name, ms in took.items():
+        print(f"  {name:<26} {statistics.median(ms):8.0f} ms")
 
 
 if __name__ == "__main__":

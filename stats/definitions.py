@@ -716,7 +716,7 @@ A3_SCHOOL_ENTRIES = Rows(
     # on-file household to its members: the members of a province's households are most persons.
     # The members as one id set (``person_id IN …``) spares a city's return a fifth, but as of T the
     # planner cannot size the history rows and went from every file to its members: A3 of the
-    # province as recorded at T took 9.7 s instead of 7.0 s at 10^6 persons.
+    # province as recorded at T took 9.7 s instead of 2.5 s at 10^6 persons (docs/benchmarks.md, 12).
     lambda c: (
         advanced_in_period(c)
         & Q(Exists(c.rows("households").filter(c.on_file(c.cutoff) & c.in_scope(), id=OuterRef("recipient_household"))))
